@@ -1,0 +1,70 @@
+package org.wsbyhand.protocol;
+
+/**
+ * Every size limit of the protocol layer, validated once. Peers that exceed a limit are answered
+ * with the close code or HTTP status of the matching {@link Violation}, never with unbounded
+ * buffering.
+ *
+ * @param maxFrameSize   largest frame payload accepted, in bytes (default 1 MiB); a longer frame
+ *                       fails the connection with 1009 as soon as its header arrives
+ * @param maxMessageSize largest message accepted, after reassembly and decompression, in bytes
+ *                       (default 1 MiB); checked before bytes are buffered, failing with 1009
+ * @param maxHeadSize    largest HTTP head (request or status line plus headers) of the opening
+ *                       handshake, in bytes (default 8 KiB); a longer one gets 431
+ * @param maxHeaderCount most header lines in that head (default 100); more get 431
+ */
+public record Limits(int maxFrameSize, int maxMessageSize, int maxHeadSize, int maxHeaderCount) {
+
+    /** 1 MiB. */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
+    /** 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+    /** 8 KiB. */
+    public static final int DEFAULT_MAX_HEAD_SIZE = 8 * 1024;
+    /** 100 header lines. */
+    public static final int DEFAULT_MAX_HEADER_COUNT = 100;
+
+    private static final Limits DEFAULTS = new Limits(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_MESSAGE_SIZE,
+            DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_COUNT);
+
+    /** Rejects non-positive limits and a head limit too small for any request line. */
+    public Limits {
+        requirePositive("maxFrameSize", maxFrameSize);
+        requirePositive("maxMessageSize", maxMessageSize);
+        requirePositive("maxHeaderCount", maxHeaderCount);
+        if (maxHeadSize < 256) {
+            throw new IllegalArgumentException("maxHeadSize must be at least 256 bytes, was " + maxHeadSize);
+        }
+    }
+
+    /** The documented defaults: 1 MiB frames and messages, 8 KiB heads of at most 100 headers. */
+    public static Limits defaults() {
+        return DEFAULTS;
+    }
+
+    /** A copy with another frame size limit. */
+    public Limits withMaxFrameSize(int bytes) {
+        return new Limits(bytes, maxMessageSize, maxHeadSize, maxHeaderCount);
+    }
+
+    /** A copy with another message size limit. */
+    public Limits withMaxMessageSize(int bytes) {
+        return new Limits(maxFrameSize, bytes, maxHeadSize, maxHeaderCount);
+    }
+
+    /** A copy with another HTTP head size limit. */
+    public Limits withMaxHeadSize(int bytes) {
+        return new Limits(maxFrameSize, maxMessageSize, bytes, maxHeaderCount);
+    }
+
+    /** A copy with another header count limit. */
+    public Limits withMaxHeaderCount(int count) {
+        return new Limits(maxFrameSize, maxMessageSize, maxHeadSize, count);
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.wsbyhand.protocol;
+
+/**
+ * The remote peer broke the protocol. Carries the {@link Violation} (and so the close code the
+ * connection fails with) and a detail message for logs. Local misuse of the API, such as sending
+ * after close, is an {@link IllegalStateException} instead.
+ */
+public final class ProtocolException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Violation violation;
+
+    /** A violation with its standard description as the message. */
+    public ProtocolException(Violation violation) {
+        this(violation, null);
+    }
+
+    /** A violation with a detail appended to its standard description. */
+    public ProtocolException(Violation violation, String detail) {
+        super(detail == null ? violation.description() : violation.description() + ": " + detail, null, false, false);
+        this.violation = violation;
+    }
+
+    /** The rule that was broken. */
+    public Violation violation() {
+        return violation;
+    }
+
+    /** The close code the connection fails with. */
+    public CloseCode closeCode() {
+        return violation.closeCode();
+    }
+}

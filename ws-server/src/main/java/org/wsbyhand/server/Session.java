@@ -1,0 +1,62 @@
+package org.wsbyhand.server;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
+import org.wsbyhand.protocol.CloseCode;
+
+/**
+ * One open WebSocket connection as a handler sees it. The send methods may be called from any
+ * thread; writes are serialized and frames never interleave. They never block on a slow client:
+ * bytes are queued up to the configured per-session outbound bound, and a session over its bound
+ * is closed with 1008 (policy violation). Sending on a closed session is ignored and returns false.
+ */
+public interface Session {
+
+    /** A server-unique id of this session, stable for its life. */
+    String id();
+
+    /** The HTTP request that opened this session. */
+    UpgradeRequest request();
+
+    /** The subprotocol negotiated in the opening handshake, if any. */
+    Optional<String> subprotocol();
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress();
+
+    /** True until a close frame was sent or received, or the connection failed. */
+    boolean isOpen();
+
+    /** Sends a text message. Returns false when the session was no longer open. */
+    boolean sendText(String text);
+
+    /** Sends a binary message; the buffer's remaining bytes are copied or owned by the session. */
+    boolean sendBinary(ByteBuffer data);
+
+    /** Sends a binary message. The array must not be changed after the call. */
+    default boolean sendBinary(byte[] data) {
+        return sendBinary(ByteBuffer.wrap(data));
+    }
+
+    /** Sends a message encoded once for many sessions (see {@link PreparedMessage}). */
+    boolean send(PreparedMessage message);
+
+    /** Sends a ping with at most 125 bytes of payload. */
+    boolean sendPing(byte[] payload);
+
+    /** Starts the closing handshake with 1000 Normal Closure. */
+    default void close() {
+        close(CloseCode.NORMAL_CLOSURE, "");
+    }
+
+    /**
+     * Starts the closing handshake with a code that is valid on the wire and a reason of at most 123
+     * UTF-8 bytes. The handler's {@code onClose} runs when the handshake completes or times out.
+     */
+    void close(CloseCode code, String reason);
+
+    /** Application data attached to this session, for the handler's own use. */
+    ConcurrentMap<String, Object> attributes();
+}

@@ -1,0 +1,40 @@
+package org.wsbyhand.protocol;
+
+import java.security.SecureRandom;
+
+/**
+ * Where a client's 32-bit frame mask keys come from. RFC 6455 section 5.3 requires them to be
+ * unpredictable, so the default draws from {@link SecureRandom}; tests inject a fixed sequence to
+ * check client frames byte for byte.
+ */
+@FunctionalInterface
+public interface MaskKeys {
+
+    /** The next mask key; its big-endian bytes are the four masking-key octets. */
+    int next();
+
+    /** Keys from a {@link SecureRandom}, drawn 64 at a time to amortize its cost. */
+    static MaskKeys secureRandom() {
+        SecureRandom random = new SecureRandom();
+        return new MaskKeys() {
+            private final int[] pool = new int[64];
+            private int index = pool.length;
+
+            @Override
+            public int next() {
+                if (index == pool.length) {
+                    for (int i = 0; i < pool.length; i++) {
+                        pool[i] = random.nextInt();
+                    }
+                    index = 0;
+                }
+                return pool[index++];
+            }
+        };
+    }
+
+    /** The same key every time (for tests and the RFC's examples). */
+    static MaskKeys fixed(int key) {
+        return () -> key;
+    }
+}

@@ -1,0 +1,229 @@
+package org.wsbyhand.benchmarks.load;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code echo} and {@code bulk}: C connections each keep W messages of S bytes in flight; every
+ * echo is compared byte for byte with what was sent, its round trip recorded, and answered with
+ * the next message. After the timed window no new messages are sent and the tool waits (bounded)
+ * for the echoes still owed: any that never come are reported as {@code held_back}.
+ */
+final class EchoScenario {
+
+    private final Options options;
+    private final Results results;
+    private final ServerProbe server;
+    private final boolean binary;
+
+    private volatile boolean measuring;
+    private volatile boolean stopping;
+
+    EchoScenario(Options options, Results results, ServerProbe server, boolean binary) {
+        this.options = options;
+        this.results = results;
+        this.server = server;
+        this.binary = binary;
+    }
+
+    void run() throws Exception {
+        int connections = options.integer("connections", binary ? 1 : 100);
+        int window = options.integer("inflight", binary ? 1 : 8);
+        int size = options.integer("size", binary ? 1 << 20 : 64);
+        double warmup = options.decimal("warmup", 3);
+        double seconds = options.decimal("seconds", 10);
+        Payloads payloads = new Payloads(size, binary);
+
+        try (WsClients clients = new WsClients(options.string("host", "127.0.0.1"), options.integer("port", 8080),
+                options.string("path", "/"), options.integer("threads", 2))) {
+            List<Conn> conns = new ArrayList<>();
+            List<CompletableFuture<Channel>> ready = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                Conn c = new Conn(window, payloads);
+                conns.add(c);
+                ready.add(clients.connect(null, () -> c));
+            }
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            for (Conn c : conns) {
+                c.ctx.executor().execute(c::start);
+            }
+            Thread.sleep((long) (warmup * 1000));
+
+            double serverCpu0 = server.cpuSeconds();
+            double clientCpu0 = ServerProbe.ownCpuSeconds();
+            long t0 = System.nanoTime();
+            measuring = true;
+            Thread.sleep((long) (seconds * 1000));
+            measuring = false;
+            long t1 = System.nanoTime();
+            double serverCpu = server.cpuSeconds() - serverCpu0;
+            double clientCpu = ServerProbe.ownCpuSeconds() - clientCpu0;
+            stopping = true;
+
+            // Every echo still owed must arrive; a server that holds replies back is reported.
+            long owed = Long.MAX_VALUE;
+            long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < drainDeadline && owed > 0) {
+                Thread.sleep(20);
+                owed = 0;
+                for (Conn c : conns) {
+                    owed += c.ctx.executor().submit(() -> (long) c.inFlight).get(5, TimeUnit.SECONDS);
+                }
+            }
+
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            long messages = 0;
+            long mismatches = 0;
+            long failures = 0;
+            for (Conn c : conns) {
+                Snapshot s = c.ctx.executor().submit(c::snapshot).get(5, TimeUnit.SECONDS);
+                latency.add(s.latency);
+                messages += s.messages;
+                mismatches += s.mismatches;
+                failures += s.closed ? 1 : 0;
+                c.ctx.executor().execute(() -> c.ctx.writeAndFlush(new CloseWebSocketFrame()));
+            }
+            double elapsed = (t1 - t0) / 1e9;
+            results.put("connections", connections);
+            results.put("inflight", window);
+            results.put("size_bytes", size);
+            results.put("seconds", elapsed);
+            results.put("msgs_per_s", messages / elapsed);
+            results.put("mb_per_s", messages * (double) size / elapsed / 1e6);
+            results.put("p50_us", latency.getValueAtPercentile(50) / 1e3);
+            results.put("p99_us", latency.getValueAtPercentile(99) / 1e3);
+            results.put("p999_us", latency.getValueAtPercentile(99.9) / 1e3);
+            results.put("max_us", latency.getMaxValue() / 1e3);
+            if (serverCpu >= 0) {
+                results.put("server_cpu_us_per_msg", messages == 0 ? -1 : serverCpu * 1e6 / messages);
+                results.put("server_cpu_cores", serverCpu / elapsed);
+            }
+            results.put("client_cpu_cores", clientCpu / elapsed);
+            results.put("mismatches", mismatches);
+            results.put("closed_connections", failures);
+            results.put("held_back", owed);
+            Thread.sleep(200);
+        }
+    }
+
+    record Snapshot(Histogram latency, long messages, long mismatches, boolean closed) {}
+
+    /** One connection's state; every method runs on its event loop. */
+    private final class Conn extends ChannelInboundHandlerAdapter {
+        private final int window;
+        private final Payloads payloads;
+        private final long[] sentAt;
+        private final byte[] received;
+        private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        private ChannelHandlerContext ctx;
+        private int head;
+        private int inFlight;
+        private long nextSend;
+        private long nextExpected;
+        private long messages;
+        private long mismatches;
+        private boolean closed;
+
+        Conn(int window, Payloads payloads) {
+            this.window = window;
+            this.payloads = payloads;
+            this.sentAt = new long[window];
+            this.received = new byte[payloads.size()];
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void start() {
+            for (int i = 0; i < window; i++) {
+                send();
+            }
+            ctx.flush();
+        }
+
+        private void send() {
+            int size = payloads.size();
+            ByteBuf buf = ctx.alloc().buffer(size);
+            buf.writeBytes(payloads.pattern(), payloads.offset(nextSend), size);
+            sentAt[(head + inFlight) % window] = System.nanoTime();
+            inFlight++;
+            nextSend++;
+            ctx.write(binary ? new BinaryWebSocketFrame(buf) : new TextWebSocketFrame(buf));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame)) {
+                ((WebSocketFrame) msg).release();
+                return;
+            }
+            long now = System.nanoTime();
+            WebSocketFrame frame = (WebSocketFrame) msg;
+            try {
+                ByteBuf content = frame.content();
+                int size = payloads.size();
+                int offset = payloads.offset(nextExpected);
+                boolean same = content.readableBytes() == size
+                        && (binary == msg instanceof BinaryWebSocketFrame);
+                if (same) {
+                    content.getBytes(content.readerIndex(), received, 0, size);
+                    same = Arrays.equals(received, 0, size, payloads.pattern(), offset, offset + size);
+                }
+                if (!same) {
+                    mismatches++;
+                }
+            } finally {
+                frame.release();
+            }
+            if (inFlight == 0) {
+                mismatches++; // an echo nobody asked for
+                return;
+            }
+            long sent = sentAt[head];
+            head = (head + 1) % window;
+            inFlight--;
+            nextExpected++;
+            if (measuring) {
+                latency.recordValue(Math.min(now - sent, latency.getHighestTrackableValue()));
+                messages++;
+            }
+            if (!stopping) {
+                send();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed = !stopping;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("connection error: " + cause);
+            ctx.close();
+        }
+
+        Snapshot snapshot() {
+            return new Snapshot(latency.copy(), messages, mismatches, closed);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.wsbyhand.benchmarks.load;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code idle}: opens N WebSocket connections (at most 256 handshakes at a time, source addresses
+ * spread over 127.0.0.2-127.0.0.251 so ephemeral ports never run out), holds them open, and
+ * reports the connection rate and what they cost the server process: live heap after a full GC
+ * and resident set size, each as the difference from before the first connection, per connection.
+ */
+final class IdleScenario {
+
+    private final Options options;
+    private final Results results;
+    private final ServerProbe server;
+
+    IdleScenario(Options options, Results results, ServerProbe server) {
+        this.options = options;
+        this.results = results;
+        this.server = server;
+    }
+
+    void run() throws Exception {
+        int connections = options.integer("connections", 10_000);
+        double timeLimit = options.decimal("seconds", 60);
+        try (WsClients clients = new WsClients(options.string("host", "127.0.0.1"), options.integer("port", 8080),
+                options.string("path", "/"), options.integer("threads", 2))) {
+            // Warm the accept and upgrade paths a little, so class loading is not counted per connection.
+            for (int i = 0; i < 20; i++) {
+                clients.connect(null, Idle::new).get(20, TimeUnit.SECONDS).close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+            Thread.sleep(500);
+            long heap0 = server.liveHeapBytes();
+            long rss0 = server.rssBytes();
+
+            Semaphore handshakes = new Semaphore(256);
+            AtomicLong failed = new AtomicLong();
+            Queue<Channel> open = new ConcurrentLinkedQueue<>();
+            long t0 = System.nanoTime();
+            long deadline = t0 + (long) (timeLimit * 1e9);
+            int started = 0;
+            for (; started < connections && System.nanoTime() < deadline; started++) {
+                if (!handshakes.tryAcquire(20, TimeUnit.SECONDS)) {
+                    break;
+                }
+                String local = "127.0.0." + (2 + started % 250);
+                clients.connect(local, Idle::new).whenComplete((ch, error) -> {
+                    if (error != null) {
+                        failed.incrementAndGet();
+                    } else {
+                        open.add(ch);
+                    }
+                    handshakes.release();
+                });
+            }
+            handshakes.tryAcquire(256, 30, TimeUnit.SECONDS);
+            long t1 = System.nanoTime();
+            int opened = open.size();
+            Thread.sleep(1000);
+            long heap1 = server.liveHeapBytes();
+            long rss1 = server.rssBytes();
+            long stillOpen = open.stream().filter(Channel::isActive).count();
+            double elapsed = (t1 - t0) / 1e9;
+            results.put("connections", opened);
+            results.put("failed", failed.get());
+            results.put("still_open", stillOpen);
+            results.put("connections_per_s", opened / elapsed);
+            if (heap0 > 0 && heap1 > 0 && opened > 0) {
+                results.put("heap_bytes_per_conn", (heap1 - heap0) / (double) opened);
+                results.put("heap_live_mb", heap1 / 1e6);
+            }
+            if (rss0 > 0 && rss1 > 0 && opened > 0) {
+                results.put("rss_bytes_per_conn", (rss1 - rss0) / (double) opened);
+                results.put("rss_mb", rss1 / 1e6);
+            }
+        }
+    }
+
+    /** Holds a connection open and drops whatever arrives. */
+    private static final class Idle extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ((WebSocketFrame) msg).release();
+        }
+    }
+}

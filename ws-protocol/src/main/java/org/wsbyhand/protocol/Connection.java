@@ -205,7 +205,12 @@ public final class Connection {
 
     // ---------------------------------------------------------------- sending
 
-    /** The next buffer to write to the transport, in order, or {@code null}. The caller writes all its remaining bytes. */
+    /**
+     * The next buffer to write to the transport, in order, or {@code null}. The caller writes all
+     * its remaining bytes and does not modify them: a buffer may be shared with other connections
+     * ({@link #sendEncoded}) or be the caller's own payload ({@link #sendBinary}). Buffers may be
+     * heap or direct.
+     */
     public ByteBuffer pollOutbound() {
         settle();
         ByteBuffer next = outbound.pollFirst();
@@ -235,7 +240,7 @@ public final class Connection {
     public void sendText(CharSequence text) {
         checkCanStartMessage();
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes), true);
+        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -247,7 +252,7 @@ public final class Connection {
      */
     public void sendBinary(ByteBuffer data) {
         checkCanStartMessage();
-        queueData(true, Opcode.BINARY, data.slice(), false);
+        queueData(true, Opcode.BINARY, data.slice());
     }
 
     /**
@@ -269,7 +274,7 @@ public final class Connection {
         } else if (sendingFragmented != null) {
             throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
         }
-        queueData(fin, opcode, payload.slice(), false);
+        queueData(fin, opcode, payload.slice());
         if (opcode != Opcode.CONTINUATION) {
             sendingFragmented = opcode;
         }
@@ -397,14 +402,14 @@ public final class Connection {
     }
 
     private void queueControl(Opcode opcode, ByteBuffer payload) {
-        queueData(true, opcode, payload, false);
+        queueData(true, opcode, payload);
     }
 
     /**
      * Queues one frame. Server frames go out as header plus the payload buffer itself, or as one
      * combined array for small payloads; client frames are copied once to be masked.
      */
-    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload, boolean payloadOwned) {
+    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         if (role == Role.CLIENT) {
             enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, true, maskKeys.next())));
@@ -414,7 +419,7 @@ public final class Connection {
             byte[] header = new byte[FrameEncoder.headerLength(length, false)];
             FrameEncoder.writeHeader(header, 0, fin, 0, opcode, length, false, 0);
             enqueue(ByteBuffer.wrap(header));
-            enqueue(payloadOwned ? payload : payload.asReadOnlyBuffer());
+            enqueue(payload);
         }
     }
 

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -214,7 +215,7 @@ public final class ClientHandshake {
          *                                  Connection, Sec-WebSocket-*) or an invalid field
          */
         public Builder header(String name, String value) {
-            if (name != null && RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (name != null && RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(name + " is set by the handshake itself");
             }
             extraHeaders.add(name, value);

@@ -1,5 +1,6 @@
 package org.wsbyhand.protocol.handshake;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,7 @@ public record ExtensionParameter(String name, String value) {
 
     /** A parameter with a value. */
     public static ExtensionParameter of(String name, String value) {
-        return new ExtensionParameter(name, java.util.Objects.requireNonNull(value, "value"));
+        return new ExtensionParameter(name, Objects.requireNonNull(value, "value"));
     }
 
     /** The value, or empty for a parameter given without one. */

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -50,7 +51,7 @@ class HttpHeadParserProperties {
         offsets.add(bytes.length);
         cuts.forEach(cut -> offsets.add(cut % (bytes.length + 1)));
         Integer[] sorted = offsets.toArray(Integer[]::new);
-        return java.util.stream.IntStream.range(0, sorted.length - 1)
+        return IntStream.range(0, sorted.length - 1)
                 .mapToObj(i -> ByteBuffer.wrap(Arrays.copyOfRange(bytes, sorted[i], sorted[i + 1])))
                 .toList();
     }
@@ -95,7 +96,7 @@ class HttpHeadParserProperties {
             throws HandshakeException {
         byte[] wire = request.toBytes();
         HttpHeadParser parser = HttpHeadParser.forRequest(Limits.defaults());
-        List<ByteBuffer> single = java.util.stream.IntStream.range(0, wire.length)
+        List<ByteBuffer> single = IntStream.range(0, wire.length)
                 .mapToObj(i -> ByteBuffer.wrap(wire, i, 1).slice()).toList();
         feedUntilComplete(parser, single);
         assertEquals(Fixtures.parseRequest(wire), parser.request());

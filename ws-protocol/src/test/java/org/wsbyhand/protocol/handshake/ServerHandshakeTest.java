@@ -1,6 +1,7 @@
 package org.wsbyhand.protocol.handshake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.wsbyhand.protocol.handshake.Fixtures.assertFails;
 import static org.wsbyhand.protocol.handshake.Fixtures.get;
@@ -239,14 +240,14 @@ class ServerHandshakeTest {
         void noOfferMeansNoProtocolHeader() throws HandshakeException {
             HandshakeResult result = offer();
             assertEquals(Optional.empty(), result.subprotocol());
-            assertEquals(false, result.response().headers().contains("Sec-WebSocket-Protocol"));
+            assertFalse(result.response().headers().contains("Sec-WebSocket-Protocol"));
         }
 
         @Test
         void noAcceptableOfferMeansNoProtocolHeaderAndTheClientDecides() throws HandshakeException {
             HandshakeResult result = offer("superchat, mqtt");
             assertEquals(Optional.empty(), result.subprotocol());
-            assertEquals(false, result.response().headers().contains("Sec-WebSocket-Protocol"));
+            assertFalse(result.response().headers().contains("Sec-WebSocket-Protocol"));
         }
 
         @Test
@@ -332,7 +333,7 @@ class ServerHandshakeTest {
             HandshakeResult result = ServerHandshake.builder().extension(deflate).build().accept(offering("x-foo"));
             assertEquals(List.of(), deflate.calls);
             assertEquals(List.of(), result.extensions());
-            assertEquals(false, result.response().headers().contains("Sec-WebSocket-Extensions"));
+            assertFalse(result.response().headers().contains("Sec-WebSocket-Extensions"));
         }
 
         @Test

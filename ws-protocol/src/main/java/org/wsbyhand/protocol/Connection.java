@@ -51,6 +51,17 @@ public final class Connection {
     private String closeReason = "";
     private boolean closeReceived;
 
+    /*
+     * Terminal transitions wait for the events decoded before them, so that whatever the caller
+     * sends in answer to those events goes out before the close frame, in wire order. The peer's
+     * close takes effect when its Close event is polled; a violation when the caller polls past the
+     * last event decoded before it (or asks for outbound bytes or the state with no event left).
+     */
+    private ClosePayload pendingPeerClose;
+    private ProtocolException pendingFailure;
+    private int eventsBeforeFailure;
+    private boolean failureDue;
+
     /** The opcode of the fragmented message being sent, or null. */
     private Opcode sendingFragmented;
 
@@ -89,31 +100,51 @@ public final class Connection {
      * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
      * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
      *
-     * @throws ProtocolException when the peer broke the protocol or a limit. The connection has then
-     *     queued a close frame with the violation's code (unless it had sent one already) and is
-     *     {@link State#CLOSED}; events decoded before the violation can still be polled; the caller
-     *     writes the outbound bytes and closes the transport.
+     * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
+     *     for good. The events decoded before the violation can still be polled and answered; once
+     *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
+     *     connection queues a close frame with the violation's code (unless it had sent one already)
+     *     and is {@link State#CLOSED}. The caller then writes the outbound bytes and closes the
+     *     transport.
      */
     public void receive(ByteBuffer data) throws ProtocolException {
-        if (state == State.CLOSED || closeReceived) {
+        if (state == State.CLOSED || closeReceived || pendingFailure != null) {
             data.position(data.limit());
             return;
         }
         try {
             decoder.decode(data, receiver);
         } catch (ProtocolException e) {
-            fail(e);
+            pendingFailure = e;
+            eventsBeforeFailure = events.size();
+            failureDue = eventsBeforeFailure == 0;
+            data.position(data.limit());
+            settle();
             throw e;
-        } finally {
-            if (state == State.CLOSED) {
-                data.position(data.limit());
-            }
+        }
+        if (closeReceived) {
+            data.position(data.limit());
         }
     }
 
-    /** The next event, or {@code null} when there is none. */
+    /**
+     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
+     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     */
     public Event pollEvent() {
-        return events.pollFirst();
+        if (pendingFailure != null) {
+            if (eventsBeforeFailure == 0) {
+                failureDue = true;
+                settle();
+                return null;
+            }
+            eventsBeforeFailure--;
+        }
+        Event event = events.pollFirst();
+        if (event instanceof Event.Close) {
+            applyPeerClose();
+        }
+        return event;
     }
 
     /**
@@ -121,19 +152,34 @@ public final class Connection {
      * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
      */
     public void transportClosed() {
-        if (state != State.CLOSED) {
-            if (!closeReceived) {
-                closeCode = CloseCode.ABNORMAL_CLOSURE;
-                closeReason = "";
-            }
-            state = State.CLOSED;
+        if (state == State.CLOSED) {
+            return;
         }
+        if (pendingFailure != null) {
+            closeCode = pendingFailure.closeCode();
+            closeReason = pendingFailure.violation().description();
+        } else if (pendingPeerClose != null) {
+            closeCode = pendingPeerClose.code();
+            closeReason = pendingPeerClose.reason();
+        } else {
+            closeCode = CloseCode.ABNORMAL_CLOSURE;
+            closeReason = "";
+        }
+        pendingFailure = null;
+        pendingPeerClose = null;
+        state = State.CLOSED;
     }
 
-    private void fail(ProtocolException e) {
+    /** Applies a pending failure once the caller polled past the events decoded before it. */
+    private void settle() {
+        if (pendingFailure == null || !failureDue) {
+            return;
+        }
+        ProtocolException e = pendingFailure;
+        pendingFailure = null;
+        events.clear();
         if (state == State.OPEN) {
-            String reason = e.violation().description();
-            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), reason));
+            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), e.violation().description()));
         }
         closeCode = e.closeCode();
         closeReason = e.violation().description();
@@ -141,10 +187,32 @@ public final class Connection {
         resetMessage();
     }
 
+    /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
+    private void applyPeerClose() {
+        ClosePayload close = pendingPeerClose;
+        pendingPeerClose = null;
+        if (close == null || state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPEN) {
+            boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
+            queueControl(Opcode.CLOSE, hasStatus ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
+        }
+        state = State.CLOSED;
+        closeCode = close.code();
+        closeReason = close.reason();
+    }
+
     // ---------------------------------------------------------------- sending
 
-    /** The next buffer to write to the transport, in order, or {@code null}. The caller writes all its remaining bytes. */
+    /**
+     * The next buffer to write to the transport, in order, or {@code null}. The caller writes all
+     * its remaining bytes and does not modify them: a buffer may be shared with other connections
+     * ({@link #sendEncoded}) or be the caller's own payload ({@link #sendBinary}). Buffers may be
+     * heap or direct.
+     */
     public ByteBuffer pollOutbound() {
+        settle();
         ByteBuffer next = outbound.pollFirst();
         if (next != null) {
             outboundBytes -= next.remaining();
@@ -154,11 +222,13 @@ public final class Connection {
 
     /** Whether {@link #pollOutbound} has something. */
     public boolean hasOutbound() {
+        settle();
         return !outbound.isEmpty();
     }
 
     /** The total of bytes waiting in {@link #pollOutbound}. */
     public long outboundBytes() {
+        settle();
         return outboundBytes;
     }
 
@@ -170,7 +240,7 @@ public final class Connection {
     public void sendText(CharSequence text) {
         checkCanStartMessage();
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes), true);
+        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -182,7 +252,7 @@ public final class Connection {
      */
     public void sendBinary(ByteBuffer data) {
         checkCanStartMessage();
-        queueData(true, Opcode.BINARY, data.slice(), false);
+        queueData(true, Opcode.BINARY, data.slice());
     }
 
     /**
@@ -204,7 +274,7 @@ public final class Connection {
         } else if (sendingFragmented != null) {
             throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
         }
-        queueData(fin, opcode, payload.slice(), false);
+        queueData(fin, opcode, payload.slice());
         if (opcode != Opcode.CONTINUATION) {
             sendingFragmented = opcode;
         }
@@ -268,11 +338,13 @@ public final class Connection {
 
     /** The current state. */
     public State state() {
+        settle();
         return state;
     }
 
     /** Whether messages can still be sent. */
     public boolean isOpen() {
+        settle();
         return state == State.OPEN;
     }
 
@@ -282,6 +354,7 @@ public final class Connection {
      * without a close handshake. {@code null} while nothing of the sort has happened.
      */
     public CloseCode closeCode() {
+        settle();
         return closeCode;
     }
 
@@ -308,6 +381,7 @@ public final class Connection {
     // ---------------------------------------------------------------- internals
 
     private void checkOpen() {
+        settle();
         if (state != State.OPEN) {
             throw new IllegalStateException("connection is " + state);
         }
@@ -328,14 +402,14 @@ public final class Connection {
     }
 
     private void queueControl(Opcode opcode, ByteBuffer payload) {
-        queueData(true, opcode, payload, false);
+        queueData(true, opcode, payload);
     }
 
     /**
      * Queues one frame. Server frames go out as header plus the payload buffer itself, or as one
      * combined array for small payloads; client frames are copied once to be masked.
      */
-    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload, boolean payloadOwned) {
+    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         if (role == Role.CLIENT) {
             enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, true, maskKeys.next())));
@@ -345,7 +419,7 @@ public final class Connection {
             byte[] header = new byte[FrameEncoder.headerLength(length, false)];
             FrameEncoder.writeHeader(header, 0, fin, 0, opcode, length, false, 0);
             enqueue(ByteBuffer.wrap(header));
-            enqueue(payloadOwned ? payload : payload.asReadOnlyBuffer());
+            enqueue(payload);
         }
     }
 
@@ -481,16 +555,10 @@ public final class Connection {
                 }
                 default -> {
                     ClosePayload close = ClosePayload.parse(payload, controlSize);
+                    // Nothing after the close frame counts (section 5.5.1); the echo goes out when
+                    // the caller polls the Close event, after its answers to earlier messages.
                     closeReceived = true;
-                    if (state == State.OPEN) {
-                        // Section 5.5.1: reply with a close frame, echoing the status code.
-                        boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
-                        queueControl(Opcode.CLOSE, hasStatus
-                                ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
-                    }
-                    state = State.CLOSED;
-                    closeCode = close.code();
-                    closeReason = close.reason();
+                    pendingPeerClose = close;
                     resetMessage();
                     events.addLast(new Event.Close(close.code(), close.reason()));
                     return false;

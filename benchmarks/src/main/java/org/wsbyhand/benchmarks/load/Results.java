@@ -24,7 +24,11 @@ final class Results {
     }
 
     void put(String metric, double value) {
-        String line = String.format(Locale.ROOT, "%s\t%s\t%s\t%.6g%n", server, scenario, metric, value);
+        // Whole numbers (counts, sizes) exactly; measurements to six significant digits.
+        String number = value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value)
+                : String.format(Locale.ROOT, "%.6g", value);
+        String line = server + "\t" + scenario + "\t" + metric + "\t" + number + System.lineSeparator();
         System.out.print(line);
         if (file == null) {
             return;

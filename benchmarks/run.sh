@@ -10,7 +10,8 @@
 #
 # Environment knobs (defaults in brackets):
 #   SERVERS            servers to compare ["ours netty jetty java-websocket"]; ours is skipped with a
-#                      message while org.wsbyhand.examples.EchoServer does not exist
+#                      message while org.wsbyhand.examples.EchoServer does not exist; add "handrolled"
+#                      for org.wsbyhand.examples.HandRolledServer (ws-protocol alone, echo only)
 #   RUN_DIR            where raw results go [benchmarks/target/results/<timestamp>]; reuse one to
 #                      combine separate codec and load runs in one report
 #   BENCH_JAVA         java to run everything with [newest JDK >= 21 under /usr/lib/jvm]
@@ -25,6 +26,8 @@
 #   BROADCAST_RECEIVERS, BROADCAST_INFLIGHT, BROADCAST_SIZE, BROADCAST_SECONDS  [100, 8, 64, 6]
 #   NOTE               a sentence put at the top of the report (default: a warning when the machine
 #                      was busy at the start)
+#   PROFILE=1          record a JFR profile of every server (settings=profile) and write its hot
+#                      methods and allocations to RUN_DIR/profile-<server>-<kind>.txt
 #
 # Everything runs on 127.0.0.1; every step has a time limit. Needs Linux (/proc) and a JDK (jcmd).
 set -euo pipefail
@@ -137,10 +140,12 @@ run_codec() {
 
 PORT=9300
 SERVER_PID=""
+SERVER_LABEL=""
 
 main_class() { # $1 = server label, $2 = echo|broadcast
   case "$1" in
     ours) [[ "$2" == echo ]] && echo org.wsbyhand.examples.EchoServer || echo org.wsbyhand.examples.BroadcastServer ;;
+    handrolled) echo org.wsbyhand.examples.HandRolledServer ;;
     netty) echo org.wsbyhand.benchmarks.peers.NettyServer ;;
     jetty) echo org.wsbyhand.benchmarks.peers.JettyServer ;;
     java-websocket) echo org.wsbyhand.benchmarks.peers.JavaWebSocketServer ;;
@@ -164,10 +169,15 @@ start_server() { # $1 label, $2 echo|broadcast
   main=$(main_class "$label" "$kind")
   PORT=$((PORT + 1))
   args=("$PORT")
-  [[ "$label" != ours && "$kind" == broadcast ]] && args+=(broadcast)
+  [[ "$label" != ours && "$label" != handrolled && "$kind" == broadcast ]] && args+=(broadcast)
+  local flags=$SERVER_FLAGS
+  if [[ "${PROFILE:-0}" == 1 ]]; then
+    flags="$flags -XX:StartFlightRecording=filename=$RUN_DIR/$label-$kind.jfr,settings=profile,dumponexit=true"
+  fi
   log "starting $label $kind server ($main) on port $PORT"
+  SERVER_LABEL="$label-$kind"
   # shellcheck disable=SC2086
-  "$JAVA" $SERVER_FLAGS -cp "$(classpath)" "$main" "${args[@]}" > "$RUN_DIR/server-$label-$kind.log" 2>&1 &
+  "$JAVA" $flags -cp "$(classpath)" "$main" "${args[@]}" > "$RUN_DIR/server-$label-$kind.log" 2>&1 &
   SERVER_PID=$!
   local deadline=$((SECONDS + 30))
   until (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
@@ -191,6 +201,15 @@ stop_server() {
   kill -9 "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
+  local jfr="$RUN_DIR/$SERVER_LABEL.jfr"
+  if [[ "${PROFILE:-0}" == 1 && -f "$jfr" ]]; then
+    local view
+    for view in hot-methods allocation-by-class allocation-by-site gc-pauses; do
+      echo "=== jfr view $view"
+      timeout 120 "$(dirname "$JAVA")/jfr" view --width 160 "$view" "$jfr" 2>&1 || true
+    done > "$RUN_DIR/profile-$SERVER_LABEL.txt"
+    log "profile of $SERVER_LABEL in $RUN_DIR/profile-$SERVER_LABEL.txt"
+  fi
 }
 trap stop_server EXIT
 
@@ -226,7 +245,9 @@ run_load() {
       load_tool "$label" --scenario idle --connections "$IDLE_CONNECTIONS" --seconds 90
       stop_server
     fi
-    if [[ "$label" == ours ]] && ! class_exists org.wsbyhand.examples.BroadcastServer; then
+    if [[ "$label" == handrolled ]]; then
+      : # HandRolledServer only echoes
+    elif [[ "$label" == ours ]] && ! class_exists org.wsbyhand.examples.BroadcastServer; then
       log "skipping ours broadcast: org.wsbyhand.examples.BroadcastServer is not built yet"
     elif start_server "$label" broadcast; then
       load_tool "$label" --scenario broadcast --connections "$BROADCAST_RECEIVERS" \
@@ -242,11 +263,16 @@ report() {
   "$JAVA" -cp "$(classpath)" org.wsbyhand.benchmarks.report.Report "$RUN_DIR" "$ROOT/docs/benchmarks.md"
 }
 
-case "$MODE" in
-  all) build; write_meta; run_codec; run_load; report ;;
-  codec) build; write_meta; run_codec; report ;;
-  load) build; write_meta; run_load; report ;;
-  report) report ;;
-  *) echo "usage: $0 [all|codec|load|report]" >&2; exit 2 ;;
-esac
-log "done: raw results in $RUN_DIR"
+main() {
+  case "$MODE" in
+    all) build; write_meta; run_codec; run_load; report ;;
+    codec) build; write_meta; run_codec; report ;;
+    load) build; write_meta; run_load; report ;;
+    report) report ;;
+    *) echo "usage: $0 [all|codec|load|report]" >&2; exit 2 ;;
+  esac
+  log "done: raw results in $RUN_DIR"
+}
+
+# One line, read whole before it runs: editing this file during a run cannot change the run.
+main; exit $?

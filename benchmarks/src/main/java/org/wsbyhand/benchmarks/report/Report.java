@@ -26,6 +26,7 @@ public final class Report {
 
     static {
         SERVERS.put("ours", "ws-by-hand");
+        SERVERS.put("handrolled", "ws-by-hand HandRolledServer");
         SERVERS.put("netty", "Netty 4.2");
         SERVERS.put("jetty", "Jetty 12.1");
         SERVERS.put("java-websocket", "Java-WebSocket 1.6");
@@ -320,6 +321,10 @@ public final class Report {
             return;
         }
         md.append("## Echo: many connections, small text messages\n\n");
+        if (load.containsKey("handrolled")) {
+            md.append("*ws-by-hand HandRolledServer* is `examples/HandRolledServer`: ws-protocol's `Connection` driven by "
+                    + "plain blocking sockets on virtual threads, without ws-server.\n\n");
+        }
         md.append("Each connection keeps a fixed number of messages in flight and sends the next one when an echo "
                 + "returns; every echo is compared byte for byte with what was sent. Server CPU is user + system time "
                 + "of the whole server process (/proc/PID/stat) over the timed window, divided by the echoes received: "

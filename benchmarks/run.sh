@@ -19,7 +19,7 @@
 #   CLIENT_FLAGS       JVM flags of the load tool ["-Xms1g -Xmx1g -XX:+UseParallelGC"]
 #   CLIENT_THREADS     load tool event loop threads [2]
 #   JMH_ARGS           ["-f 1 -wi 2 -i 3 -w 1s -r 1s"]; JMH_FILTER [org.wsbyhand.benchmarks.codec]
-#   WARMUP, LOAD_SECONDS  echo warm-up and timed window in seconds [3, 8]
+#   WARMUP, LOAD_SECONDS  echo warm-up and timed window in seconds [6, 8]; the JIT needs the warm-up
 #   ECHO_CONNECTIONS, ECHO_INFLIGHT, ECHO_SIZE      [100, 8, 64]
 #   BULK_SECONDS       [6]
 #   IDLE_CONNECTIONS   [10000]
@@ -42,7 +42,7 @@ CLIENT_FLAGS=${CLIENT_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
 CLIENT_THREADS=${CLIENT_THREADS:-2}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
 JMH_FILTER=${JMH_FILTER:-"org.wsbyhand.benchmarks.codec"}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-6}
 LOAD_SECONDS=${LOAD_SECONDS:-8}
 ECHO_CONNECTIONS=${ECHO_CONNECTIONS:-100}
 ECHO_INFLIGHT=${ECHO_INFLIGHT:-8}

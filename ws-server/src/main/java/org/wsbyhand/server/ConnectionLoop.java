@@ -24,6 +24,9 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HandshakeResult;
+import org.wsbyhand.protocol.handshake.HttpRequest;
 
 /**
  * The virtual thread that serves one accepted socket from its first byte to its close: reads the
@@ -119,10 +122,11 @@ final class ConnectionLoop implements Runnable {
             counters.upgradesRejected.increment();
             HttpResponses.error(out, 408, "", Map.of(), true);
             return;
-        } catch (HeadException e) {
-            log.info("connection {} ({}): {} {}", id, remote, e.status(), e.getMessage());
+        } catch (HandshakeException e) {
+            log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
             counters.upgradesRejected.increment();
-            HttpResponses.error(out, e.status(), e.getMessage(), Map.of(), true);
+            out.write(e.responseBytes());
+            out.flush();
             return;
         } catch (SSLException e) {
             log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
@@ -131,16 +135,16 @@ final class ConnectionLoop implements Runnable {
         if (read.isEmpty()) {
             return;
         }
-        RequestHead head = read.get().head();
+        HttpRequest head = read.get().request();
         String path;
         try {
-            path = PercentDecoding.decode(head.rawPath(), false);
+            path = PercentDecoding.decode(head.path(), false);
         } catch (IllegalArgumentException e) {
-            reject(out, head, new Handshaker.Rejection(400, "invalid percent escape in path"));
+            reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
             return;
         }
         WebSocketHandler routed = config.routes().get(path);
-        if (routed != null || head.isUpgrade()) {
+        if (routed != null || head.headers().contains("Upgrade")) {
             upgrade(in, out, head, routed, read.get().leftover());
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();
@@ -152,29 +156,31 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    private void upgrade(InputStream in, OutputStream out, RequestHead head, WebSocketHandler routed, byte[] leftover)
+    private void upgrade(InputStream in, OutputStream out, HttpRequest head, WebSocketHandler routed, byte[] leftover)
             throws IOException {
         if (routed == null) {
-            reject(out, head, new Handshaker.Rejection(404, "no WebSocket endpoint at this path"));
+            reject(out, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
             return;
         }
-        Optional<Handshaker.Rejection> invalid = Handshaker.validate(head);
-        if (invalid.isPresent()) {
-            reject(out, head, invalid.get());
+        HandshakeResult accepted;
+        try {
+            accepted = server.handshake().accept(head);
+        } catch (HandshakeException e) {
+            reject(out, head, e);
             return;
         }
-        Optional<String> origin = head.header("Origin");
+        Optional<String> origin = head.headers().first("Origin");
         if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
-            reject(out, head, new Handshaker.Rejection(403, "origin not allowed"));
+            reject(out, head, HandshakeException.reject(403, "origin not allowed"));
             return;
         }
         HttpUpgradeRequest request = new HttpUpgradeRequest(head, remote);
         if (server.isClosing()) {
-            reject(out, head, new Handshaker.Rejection(503, "server shutting down"));
+            reject(out, head, HandshakeException.reject(503, "server shutting down"));
             return;
         }
         if (!server.tryReserveSession()) {
-            reject(out, head, new Handshaker.Rejection(503, "too many connections"));
+            reject(out, head, HandshakeException.reject(503, "too many connections"));
             return;
         }
         boolean started = false;
@@ -187,13 +193,12 @@ final class ConnectionLoop implements Runnable {
                 decision = UpgradeDecision.reject(500, "");
             }
             if (decision instanceof UpgradeDecision.Reject rejected) {
-                reject(out, head, new Handshaker.Rejection(rejected.status(), rejected.reason()));
+                reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
                 return;
             }
-            Optional<String> subprotocol = Handshaker.selectSubprotocol(config.subprotocols(),
-                    request.offeredSubprotocols());
+            Optional<String> subprotocol = accepted.subprotocol();
             Connection connection = new Connection(Role.SERVER, config.limits());
-            out.write(Handshaker.acceptResponse(head, subprotocol));
+            out.write(accepted.response().toBytes());
             out.flush();
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
@@ -214,12 +219,12 @@ final class ConnectionLoop implements Runnable {
         return config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(lower));
     }
 
-    private void reject(OutputStream out, RequestHead head, Handshaker.Rejection rejection) throws IOException {
+    private void reject(OutputStream out, HttpRequest head, HandshakeException rejection) throws IOException {
         log.info("connection {} ({}): upgrade of {} refused with {}: {}", id, remote, head.target(),
-                rejection.status(), rejection.body());
+                rejection.status(), rejection.reason());
         counters.upgradesRejected.increment();
-        HttpResponses.error(out, rejection.status(), rejection.body(), rejection.headers(),
-                !head.method().equals("HEAD"));
+        out.write(rejection.responseBytes());
+        out.flush();
     }
 
     private void runSession(InputStream in, byte[] leftover) {

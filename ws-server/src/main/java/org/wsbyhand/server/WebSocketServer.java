@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.handshake.ServerHandshake;
 
 /**
  * A blocking WebSocket server: one virtual thread per accepted connection, handlers routed by exact
@@ -46,6 +47,7 @@ public final class WebSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
 
     private final ServerConfig config;
+    private final ServerHandshake handshake;
     private final Counters counters = new Counters();
     private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
     private final Map<ConnectionLoop, Thread> threads = new ConcurrentHashMap<>();
@@ -60,6 +62,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(ServerConfig config) {
         this.config = config;
+        this.handshake = Handshaker.serverHandshake(config.subprotocols());
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ws-server-timer");
             thread.setDaemon(true);
@@ -247,6 +250,10 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     // ---- for ConnectionLoop ----
+
+    ServerHandshake handshake() {
+        return handshake;
+    }
 
     Counters counters() {
         return counters;

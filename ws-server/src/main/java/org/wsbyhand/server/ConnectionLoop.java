@@ -144,7 +144,9 @@ final class ConnectionLoop implements Runnable {
             return;
         }
         WebSocketHandler routed = config.routes().get(path);
-        if (routed != null || head.headers().contains("Upgrade")) {
+        // A WebSocket route, or a WebSocket upgrade anywhere, goes to the handshake; other upgrade
+        // offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7) on static files.
+        if (routed != null || head.headers().containsToken("Upgrade", "websocket")) {
             upgrade(in, out, head, routed, read.get().leftover());
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();

@@ -107,8 +107,8 @@ public final class WebSocketServer implements AutoCloseable {
             }
             serverSocket = socket;
             acceptThread = Thread.ofVirtual().name("ws-accept-" + port()).start(this::acceptLoop);
-            log.info("WebSocket server listening on {}{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
-                    serverSocket.getLocalSocketAddress(), config.routes().keySet());
+            log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
+                    serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
         } finally {
             lifecycle.unlock();
         }

@@ -295,6 +295,14 @@ public final class Connection {
         return closeReceived;
     }
 
+    /**
+     * The capacity of the buffer that holds a fragmented message being reassembled, 0 when there is
+     * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
+     */
+    int reassemblyCapacity() {
+        return receiver.message == null ? 0 : receiver.message.length;
+    }
+
     /** This side's role. */
     public Role role() {
         return role;

@@ -283,6 +283,52 @@ class ConnectionTest {
         }
     }
 
+    @Nested
+    class InputBuffers {
+
+        @Test
+        void directInputIsDecodedWithoutUnmaskingInPlace() throws ProtocolException {
+            String text = "ü€😀".repeat(2000); // 18000 bytes: scratch chunks of the decoder cut characters
+            byte[] frame = Peer.text(Role.SERVER, true, text);
+            ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+            Connection server = server();
+            server.receive(direct);
+            assertFalse(direct.hasRemaining());
+            assertEquals(List.of(text(text)), Peer.events(server));
+            byte[] after = new byte[frame.length];
+            direct.flip().get(after);
+            assertArrayEquals(frame, after, "direct input changed");
+        }
+
+        @Test
+        void readOnlyInputIsDecodedAndLeftUnchanged() throws ProtocolException {
+            byte[] frame = RfcExamples.MASKED_TEXT.clone();
+            Connection server = server();
+            server.receive(ByteBuffer.wrap(frame).asReadOnlyBuffer());
+            assertEquals(List.of(text("Hello")), Peer.events(server));
+            assertArrayEquals(RfcExamples.MASKED_TEXT, frame);
+        }
+
+        @Test
+        void invalidUtf8FarIntoADirectBufferIsStillFound() {
+            byte[] payload = new byte[20_000];
+            Arrays.fill(payload, (byte) 'a');
+            payload[15_000] = (byte) 0xC0;
+            byte[] frame = wire(Role.SERVER, true, Opcode.TEXT, payload);
+            Connection server = server();
+            ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
+            ProtocolException e = assertThrows(ProtocolException.class, () -> server.receive(direct));
+            assertEquals(Violation.INVALID_UTF8, e.violation());
+        }
+
+        @Test
+        void peersCloseInAnyChunkingIsEchoed() throws ProtocolException {
+            byte[] stream = concat(Peer.close(Role.SERVER, 4000, "going"), Peer.text(Role.SERVER, true, "after"));
+            byte[] echo = FrameEncoder.encode(Frame.of(Opcode.CLOSE, hex("0fa0")));
+            assertReceivesEveryChunking(Role.SERVER, stream, echo, close(4000, "going"));
+        }
+    }
+
     // ===================================================================================== pings
 
     @Nested
@@ -984,7 +1030,7 @@ class ConnectionTest {
     }
 
     @Nested
-    class Masking {
+    class MaskingDirection {
 
         @Test
         void clientMasksEachFrameWithTheNextInjectedKey() {

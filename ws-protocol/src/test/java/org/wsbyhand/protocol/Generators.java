@@ -79,25 +79,29 @@ final class Generators {
      */
     static Arbitrary<byte[]> hostilePieces(Role role) {
         Arbitrary<Integer> opcodes = Arbitraries.frequencyOf(
-                Tuple.of(12, Arbitraries.of(0x0, 0x1, 0x2, 0x9, 0xA)),
+                Tuple.of(30, Arbitraries.of(0x0, 0x1, 0x2, 0x9, 0xA)),
                 Tuple.of(1, Arbitraries.just(0x8)),
-                Tuple.of(1, Arbitraries.integers().between(0, 15)));
+                Tuple.of(1, Arbitraries.integers().between(0, 15))).withoutEdgeCases();
         Arbitrary<Boolean> fins = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(true)), Tuple.of(1, Arbitraries.just(false)));
-        Arbitrary<Integer> rsvs = Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.just(0)),
-                Tuple.of(1, Arbitraries.integers().between(1, 7)));
+        Arbitrary<Integer> rsvs = Arbitraries.frequencyOf(Tuple.of(60, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 7))).withoutEdgeCases();
         Arbitrary<Boolean> rightMasking = Arbitraries.frequencyOf(Tuple.of(20, Arbitraries.just(true)),
-                Tuple.of(1, Arbitraries.just(false)));
+                Tuple.of(1, Arbitraries.just(false))).withoutEdgeCases();
         Arbitrary<Integer> lengths = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.integers().between(0, 40)),
                 Tuple.of(2, Arbitraries.integers().between(120, 130)),
                 Tuple.of(2, Arbitraries.integers().between(990, 1010)),
                 Tuple.of(1, Arbitraries.of(65535, 65536, 1 << 20)));
         Arbitrary<Boolean> asciiPayload = Arbitraries.of(true, false);
+        Arbitrary<Boolean> truncated = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just(false)),
+                Tuple.of(1, Arbitraries.just(true))).withoutEdgeCases();
         Arbitrary<byte[]> frame = Combinators.combine(opcodes, fins, rsvs, rightMasking, lengths, asciiPayload,
-                Arbitraries.longs()).as((opcode, fin, rsv, right, length, ascii, seed) -> {
+                truncated, Arbitraries.longs()).as((opcode, fin, rsv, right, length, ascii, cut, seed) -> {
                     boolean masked = right == (role == Role.SERVER);
-                    // Declare the length, but carry at most 1100 bytes of it: the rest comes from what follows.
-                    byte[] payload = Wire.randomBytes(Math.min(length, 1100), seed);
+                    // Declare the length, but carry at most 1100 bytes of it, and now and then only
+                    // part of it: the rest of the frame is then made of what follows.
+                    int carried = Math.min(length, 1100);
+                    byte[] payload = Wire.randomBytes(cut ? (int) Math.floorMod(seed, carried + 1) : carried, seed);
                     if (ascii) {
                         for (int i = 0; i < payload.length; i++) {
                             payload[i] = (byte) ('a' + (payload[i] & 15));
@@ -117,7 +121,7 @@ final class Generators {
         Arbitrary<byte[]> validText = unicodeText().map(text -> Peer.wire(role,
                 Frame.of(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8))));
         Arbitrary<byte[]> garbage = Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(16);
-        return Arbitraries.frequencyOf(Tuple.of(14, frame), Tuple.of(3, validText), Tuple.of(1, validClose),
+        return Arbitraries.frequencyOf(Tuple.of(40, frame), Tuple.of(10, validText), Tuple.of(2, validClose),
                 Tuple.of(1, garbage));
     }
 }

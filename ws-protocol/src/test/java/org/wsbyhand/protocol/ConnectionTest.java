@@ -374,14 +374,26 @@ class ConnectionTest {
             assertFalse(client.hasOutbound());
         }
 
+        @ParameterizedTest
+        @EnumSource(Role.class)
+        void pingAfterOurCloseIsStillAnswered(Role role) throws ProtocolException {
+            // RFC 6455 5.5.2: a ping MUST be answered "unless it already received a Close frame";
+            // having sent one is no exemption, and a pong is no data frame (5.5.1).
+            Connection connection = connection(role);
+            connection.close(CloseCode.NORMAL_CLOSURE, "");
+            Wire.drain(connection);
+            receive(connection, wire(role, true, Opcode.PING, hex("01")));
+            assertEquals(List.of(ping(hex("01"))), Peer.events(connection));
+            assertEquals(List.of(Frame.of(Opcode.PONG, hex("01"))), Peer.sent(connection));
+            assertEquals(Connection.State.CLOSING, connection.state());
+        }
+
         @Test
-        void pingAfterOurCloseIsReportedButNotAnswered() throws ProtocolException {
+        void pingInTheSameBufferAfterThePeersCloseIsNotAnswered() throws ProtocolException {
             Connection server = server();
-            server.close(CloseCode.NORMAL_CLOSURE, "");
-            Wire.drain(server);
-            receive(server, wire(Role.SERVER, true, Opcode.PING, hex("01")));
-            assertEquals(List.of(ping(hex("01"))), Peer.events(server));
-            assertFalse(server.hasOutbound());
+            receive(server, concat(Peer.close(Role.SERVER, 1000, ""), wire(Role.SERVER, true, Opcode.PING, hex("01"))));
+            assertEquals(List.of(close(1000, "")), Peer.events(server));
+            assertEquals(List.of(Opcode.CLOSE), Peer.sent(server).stream().map(Frame::opcode).toList());
         }
     }
 
@@ -566,6 +578,16 @@ class ConnectionTest {
             assertEquals(2, events.size());
             assertEquals(1000, ((Event.Binary) events.get(1)).data().length);
             assertTrue(server.reassemblyCapacity() <= 1000);
+        }
+
+        @Test
+        void controlFramesDoNotCountTowardsTheMessageLimit() throws ProtocolException {
+            Connection server = connection(Role.SERVER, Limits.defaults().withMaxMessageSize(10));
+            receive(server, wire(Role.SERVER, false, Opcode.TEXT, "01234".getBytes(StandardCharsets.US_ASCII)),
+                    wire(Role.SERVER, true, Opcode.PING, new byte[125]),
+                    wire(Role.SERVER, true, Opcode.CLOSE, concat(hex("03e8"), new byte[50])));
+            assertEquals(List.of(ping(new byte[125]), close(1000, new String(new byte[50], StandardCharsets.UTF_8))),
+                    Peer.events(server));
         }
 
         @Test

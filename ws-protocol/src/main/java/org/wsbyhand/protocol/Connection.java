@@ -25,7 +25,10 @@ public final class Connection {
     public enum State {
         /** Messages flow both ways. */
         OPEN,
-        /** This side sent a close frame and waits for the peer's. */
+        /**
+         * This side sent a close frame and waits for the peer's. Messages still arrive and pings are
+         * still answered (section 5.5.2), but the caller can send nothing more.
+         */
         CLOSING,
         /** Both close frames were exchanged, or the connection failed. Nothing more is sent. */
         CLOSED
@@ -368,6 +371,14 @@ public final class Connection {
         return closeReceived;
     }
 
+    /**
+     * The capacity of the buffer that holds a fragmented message being reassembled, 0 when there is
+     * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
+     */
+    int reassemblyCapacity() {
+        return receiver.message == null ? 0 : receiver.message.length;
+    }
+
     /** This side's role. */
     public Role role() {
         return role;
@@ -542,8 +553,9 @@ public final class Connection {
             switch (frameOpcode) {
                 case PING -> {
                     byte[] data = Arrays.copyOf(payload, controlSize);
-                    if (state == State.OPEN) {
-                        // Section 5.5.2: answer with a pong carrying the same application data.
+                    if (state != State.CLOSED) {
+                        // Section 5.5.2: answer with a pong carrying the same application data,
+                        // also after sending our close: only a received close frame exempts us.
                         queueControl(Opcode.PONG, ByteBuffer.wrap(data));
                     }
                     events.addLast(new Event.Ping(data));

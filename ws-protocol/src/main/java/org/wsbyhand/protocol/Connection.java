@@ -131,8 +131,9 @@ public final class Connection {
     }
 
     /**
-     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
-     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     * The next event, or {@code null} when there is none. When the peer's close frame arrives
+     * behind other events, polling its {@link Event.Close} queues the echoing close frame and makes
+     * the connection {@link State#CLOSED}; with no event before it, that happens at once.
      */
     public Event pollEvent() {
         if (pendingFailure != null) {
@@ -221,6 +222,11 @@ public final class Connection {
             outboundBytes -= next.remaining();
         }
         return next;
+    }
+
+    /** How many events wait to be polled. */
+    int pendingEvents() {
+        return events.size();
     }
 
     /** Whether {@link #pollOutbound} has something. */
@@ -572,6 +578,9 @@ public final class Connection {
                     closeReceived = true;
                     pendingPeerClose = close;
                     resetMessage();
+                    if (events.isEmpty()) {
+                        applyPeerClose();
+                    }
                     events.addLast(new Event.Close(close.code(), close.reason()));
                     return false;
                 }

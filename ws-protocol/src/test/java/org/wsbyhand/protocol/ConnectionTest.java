@@ -95,7 +95,10 @@ class ConnectionTest {
     private static ProtocolException assertFailsWith(Violation violation, Connection connection, byte[]... parts) {
         ProtocolException e = receiveFailing(connection, parts);
         assertEquals(violation, e.violation());
-        assertEquals(Connection.State.CLOSED, connection.state());
+        if (connection.pendingEvents() == 0) {
+            // With no earlier event left to answer, the failure takes effect at once.
+            assertEquals(Connection.State.CLOSED, connection.state());
+        }
         return e;
     }
 
@@ -280,6 +283,33 @@ class ConnectionTest {
             Connection server = server();
             assertFailsWith(Violation.RESERVED_OPCODE, server, concat(Peer.text(Role.SERVER, true, "first"), hex("83 80")));
             assertEquals(List.of(text("first")), Peer.events(server));
+            assertEquals(Connection.State.CLOSED, server.state());
+        }
+
+        @Test
+        void answersToEventsDecodedBeforeAViolationGoOutBeforeTheCloseFrame() throws ProtocolException {
+            Connection server = server();
+            assertFailsWith(Violation.RESERVED_OPCODE, server, concat(Peer.text(Role.SERVER, true, "first"), hex("83 80")));
+            Event first = server.pollEvent();
+            assertEquals(Connection.State.OPEN, server.state(), "open until the caller polls past the earlier events");
+            server.sendText(((Event.Text) first).text());
+            assertNull(server.pollEvent());
+            assertEquals(Connection.State.CLOSED, server.state());
+            List<Frame> sent = Peer.sent(server);
+            assertEquals(List.of(Opcode.TEXT, Opcode.CLOSE), sent.stream().map(Frame::opcode).toList());
+            assertEquals(1002, Peer.closeCode(sent.get(1)));
+        }
+
+        @Test
+        void answersToEventsDecodedBeforeThePeersCloseGoOutBeforeTheEcho() throws ProtocolException {
+            Connection server = server();
+            receive(server, Peer.text(Role.SERVER, true, "last words"), Peer.close(Role.SERVER, 1000, ""));
+            Event last = server.pollEvent();
+            assertEquals(Connection.State.OPEN, server.state());
+            server.sendText(((Event.Text) last).text());
+            assertEquals(close(1000, ""), Peer.describe(server.pollEvent()));
+            assertEquals(Connection.State.CLOSED, server.state());
+            assertEquals(List.of(Opcode.TEXT, Opcode.CLOSE), Peer.sent(server).stream().map(Frame::opcode).toList());
         }
     }
 
@@ -592,19 +622,19 @@ class ConnectionTest {
 
         @Test
         void frameOverTheFrameLimitFailsAtItsHeader() {
-            Connection client = connection(Role.CLIENT, Limits.defaults().withMaxFrameSize(100));
-            byte[] frame = wire(Role.CLIENT, false, Opcode.BINARY, new byte[101]);
-            ProtocolException e = assertFailsWith(Violation.FRAME_TOO_BIG, client, Arrays.copyOf(frame, 2));
+            Connection client = connection(Role.CLIENT, Limits.defaults().withMaxFrameSize(200));
+            byte[] frame = wire(Role.CLIENT, false, Opcode.BINARY, new byte[201]);
+            ProtocolException e = assertFailsWith(Violation.FRAME_TOO_BIG, client, Arrays.copyOf(frame, 4)); // 2 + 16-bit length
             assertEquals(CloseCode.MESSAGE_TOO_BIG, e.closeCode());
             assertEquals(1009, Peer.closeCode(onlyCloseFrame(client)));
         }
 
         @Test
         void messageOfManyFramesWithinTheFrameLimitStillHitsTheMessageLimit() throws ProtocolException {
-            Connection server = connection(Role.SERVER, Limits.defaults().withMaxFrameSize(100).withMaxMessageSize(250));
-            receive(server, wire(Role.SERVER, false, Opcode.BINARY, new byte[100]),
-                    wire(Role.SERVER, false, Opcode.CONTINUATION, new byte[100]));
-            assertFailsWith(Violation.MESSAGE_TOO_BIG, server, wire(Role.SERVER, true, Opcode.CONTINUATION, new byte[51]));
+            Connection server = connection(Role.SERVER, Limits.defaults().withMaxFrameSize(200).withMaxMessageSize(500));
+            receive(server, wire(Role.SERVER, false, Opcode.BINARY, new byte[200]),
+                    wire(Role.SERVER, false, Opcode.CONTINUATION, new byte[200]));
+            assertFailsWith(Violation.MESSAGE_TOO_BIG, server, wire(Role.SERVER, true, Opcode.CONTINUATION, new byte[101]));
         }
     }
 
@@ -1133,6 +1163,8 @@ class ConnectionTest {
         void automaticRepliesAreCounted() throws ProtocolException {
             Connection client = client();
             receive(client, wire(Role.CLIENT, true, Opcode.PING, new byte[10]), Peer.close(Role.CLIENT, 1000, ""));
+            assertEquals(6 + 10, client.outboundBytes(), "the pong at once; the close echo waits for the Close event");
+            Peer.events(client);
             assertEquals((6 + 10) + (6 + 2), client.outboundBytes());
             assertEquals(16 + 8, Wire.drain(client).length);
             assertEquals(0, client.outboundBytes());

@@ -33,6 +33,12 @@ class LimitsTest {
         }
 
         @Test
+        void frameLimitBelowTheSizeOfALegalControlFrameIsRejected() {
+            assertThrows(IllegalArgumentException.class, () -> Limits.defaults().withMaxFrameSize(124));
+            assertEquals(125, Limits.defaults().withMaxFrameSize(125).maxFrameSize());
+        }
+
+        @Test
         void headLimitBelow256BytesIsRejected() {
             assertThrows(IllegalArgumentException.class, () -> Limits.defaults().withMaxHeadSize(255));
             assertEquals(256, Limits.defaults().withMaxHeadSize(256).maxHeadSize());
@@ -44,11 +50,11 @@ class LimitsTest {
 
         @Test
         void eachWitherChangesOnlyItsOwnLimit() {
-            Limits base = new Limits(10, 20, 300, 40);
-            assertEquals(new Limits(11, 20, 300, 40), base.withMaxFrameSize(11));
-            assertEquals(new Limits(10, 21, 300, 40), base.withMaxMessageSize(21));
-            assertEquals(new Limits(10, 20, 301, 40), base.withMaxHeadSize(301));
-            assertEquals(new Limits(10, 20, 300, 41), base.withMaxHeaderCount(41));
+            Limits base = new Limits(130, 20, 300, 40);
+            assertEquals(new Limits(131, 20, 300, 40), base.withMaxFrameSize(131));
+            assertEquals(new Limits(130, 21, 300, 40), base.withMaxMessageSize(21));
+            assertEquals(new Limits(130, 20, 301, 40), base.withMaxHeadSize(301));
+            assertEquals(new Limits(130, 20, 300, 41), base.withMaxHeaderCount(41));
         }
     }
 }

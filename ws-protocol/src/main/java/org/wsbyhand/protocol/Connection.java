@@ -1,6 +1,9 @@
 package org.wsbyhand.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * One WebSocket connection after the opening handshake, as a pure state machine (RFC 6455 sections
@@ -8,10 +11,15 @@ import java.nio.ByteBuffer;
  * bytes to write come out of {@link #pollOutbound}. It never blocks, never reads a clock and never
  * calls application code; timeouts, sockets and threads belong to the caller.
  *
+ * <p>What it does by itself: reassembles fragmented messages (control frames may come between the
+ * fragments), validates text as UTF-8 while it arrives so that an invalid message fails at its first
+ * bad byte, enforces the frame and message size limits before buffering, answers pings with pongs,
+ * echoes the peer's close frame, and fails the connection with the right close code on every
+ * protocol violation.
+ *
  * <p>Not thread-safe: a caller that sends from several threads serializes calls with a lock.
  */
 public final class Connection {
-    // API skeleton; implementation in progress.
 
     /** The state of the closing handshake. */
     public enum State {
@@ -23,132 +31,539 @@ public final class Connection {
         CLOSED
     }
 
-    /** A connection with the default limits and, for clients, SecureRandom mask keys. */
+    /** Payloads up to this size are copied behind their header into one buffer, saving a write. */
+    private static final int COMBINE_LIMIT = 512;
+    /** A reassembly buffer larger than this is dropped after its message, so idle connections stay small. */
+    private static final int KEEP_BUFFER_LIMIT = 64 * 1024;
+
+    private final Role role;
+    private final Limits limits;
+    private final MaskKeys maskKeys;
+    private final FrameDecoder decoder;
+    private final Receiver receiver = new Receiver();
+
+    private final ArrayDeque<Event> events = new ArrayDeque<>(4);
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(4);
+    private long outboundBytes;
+
+    private State state = State.OPEN;
+    private CloseCode closeCode;
+    private String closeReason = "";
+    private boolean closeReceived;
+
+    /*
+     * Terminal transitions wait for the events decoded before them, so that whatever the caller
+     * sends in answer to those events goes out before the close frame, in wire order. The peer's
+     * close takes effect when its Close event is polled; a violation when the caller polls past the
+     * last event decoded before it (or asks for outbound bytes or the state with no event left).
+     */
+    private ClosePayload pendingPeerClose;
+    private ProtocolException pendingFailure;
+    private int eventsBeforeFailure;
+    private boolean failureDue;
+
+    /** The opcode of the fragmented message being sent, or null. */
+    private Opcode sendingFragmented;
+
+    /**
+     * A connection with the default limits. Client connections take their mask keys from
+     * {@link MaskKeys#secureRandom()}.
+     */
     public Connection(Role role) {
-        this(role, Limits.defaults(), MaskKeys.secureRandom());
+        this(role, Limits.defaults());
     }
 
     /** A connection with the given limits. */
     public Connection(Role role, Limits limits) {
-        this(role, limits, MaskKeys.secureRandom());
+        this(role, limits, role == Role.CLIENT ? MaskKeys.secureRandom() : null);
     }
 
-    /** A connection whose client frames take their mask keys from {@code maskKeys}. */
+    /** A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers). */
     public Connection(Role role, Limits limits, MaskKeys maskKeys) {
-        throw new UnsupportedOperationException("in progress");
+        if (role == null || limits == null) {
+            throw new IllegalArgumentException("role and limits are required");
+        }
+        if (role == Role.CLIENT && maskKeys == null) {
+            throw new IllegalArgumentException("a client connection needs mask keys");
+        }
+        this.role = role;
+        this.limits = limits;
+        this.maskKeys = maskKeys;
+        this.decoder = new FrameDecoder(role, limits.maxFrameSize());
     }
+
+    // ---------------------------------------------------------------- receiving
 
     /**
      * Consumes every remaining byte of {@code data} (any chunking: part of a frame, many frames).
      * Complete messages and control frames become events; pings are answered and the peer's close
      * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
+     * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
      *
-     * @throws ProtocolException when the peer broke the protocol or a limit. The connection has then
-     *     queued a close frame with the violation's code and is {@link State#CLOSED}; events decoded
-     *     before the violation can still be polled; the caller writes the outbound bytes and closes
-     *     the transport. Bytes received after that are ignored.
+     * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
+     *     for good. The events decoded before the violation can still be polled and answered; once
+     *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
+     *     connection queues a close frame with the violation's code (unless it had sent one already)
+     *     and is {@link State#CLOSED}. The caller then writes the outbound bytes and closes the
+     *     transport.
      */
     public void receive(ByteBuffer data) throws ProtocolException {
-        throw new UnsupportedOperationException("in progress");
+        if (state == State.CLOSED || closeReceived || pendingFailure != null) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            decoder.decode(data, receiver);
+        } catch (ProtocolException e) {
+            pendingFailure = e;
+            eventsBeforeFailure = events.size();
+            failureDue = eventsBeforeFailure == 0;
+            data.position(data.limit());
+            settle();
+            throw e;
+        }
+        if (closeReceived) {
+            data.position(data.limit());
+        }
     }
 
-    /** The next event, or {@code null} when there is none. */
+    /**
+     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
+     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     */
     public Event pollEvent() {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /**
-     * The next buffer of bytes to write to the transport, in order, or {@code null} when there is
-     * none. The caller writes all its remaining bytes and must not modify them.
-     */
-    public ByteBuffer pollOutbound() {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Whether {@link #pollOutbound} has something. */
-    public boolean hasOutbound() {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Total bytes queued in the outbound buffers. */
-    public long outboundBytes() {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Queues a text message as one frame. @throws IllegalStateException unless {@link State#OPEN} */
-    public void sendText(CharSequence text) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Queues a binary message (the buffer's remaining bytes) as one frame; the buffer is not copied for servers. */
-    public void sendBinary(ByteBuffer data) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /**
-     * Queues one frame of a possibly fragmented message: the first with {@link Opcode#TEXT} or
-     * {@link Opcode#BINARY}, later ones with {@link Opcode#CONTINUATION}, the last with {@code fin}.
-     * @throws IllegalStateException on an out-of-order fragment or unless {@link State#OPEN}
-     */
-    public void sendFrame(Opcode opcode, ByteBuffer payload, boolean fin) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /**
-     * Queues an already encoded, unmasked server frame (the same bytes may go to many connections).
-     * Server role only. @throws IllegalStateException unless {@link State#OPEN} or mid-fragmented-send
-     */
-    public void sendEncoded(ByteBuffer frame) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Queues a ping of at most 125 bytes. */
-    public void sendPing(ByteBuffer payload) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Queues an unsolicited pong of at most 125 bytes. */
-    public void sendPong(ByteBuffer payload) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /**
-     * Starts the closing handshake: queues a close frame and moves to {@link State#CLOSING}.
-     * Ignored unless {@link State#OPEN}.
-     * @throws IllegalArgumentException when the code is not valid on the wire or the reason is longer than 123 UTF-8 bytes
-     */
-    public void close(CloseCode code, String reason) {
-        throw new UnsupportedOperationException("in progress");
+        if (pendingFailure != null) {
+            if (eventsBeforeFailure == 0) {
+                failureDue = true;
+                settle();
+                return null;
+            }
+            eventsBeforeFailure--;
+        }
+        Event event = events.pollFirst();
+        if (event instanceof Event.Close) {
+            applyPeerClose();
+        }
+        return event;
     }
 
     /**
      * Tells the connection the transport ended (EOF or error). Moves to {@link State#CLOSED}; when no
-     * close frame was received, {@link #closeCode()} becomes 1006.
+     * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
      */
     public void transportClosed() {
-        throw new UnsupportedOperationException("in progress");
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (pendingFailure != null) {
+            closeCode = pendingFailure.closeCode();
+            closeReason = pendingFailure.violation().description();
+        } else if (pendingPeerClose != null) {
+            closeCode = pendingPeerClose.code();
+            closeReason = pendingPeerClose.reason();
+        } else {
+            closeCode = CloseCode.ABNORMAL_CLOSURE;
+            closeReason = "";
+        }
+        pendingFailure = null;
+        pendingPeerClose = null;
+        state = State.CLOSED;
     }
 
-    /** The current state. */
-    public State state() {
-        throw new UnsupportedOperationException("in progress");
+    /** Applies a pending failure once the caller polled past the events decoded before it. */
+    private void settle() {
+        if (pendingFailure == null || !failureDue) {
+            return;
+        }
+        ProtocolException e = pendingFailure;
+        pendingFailure = null;
+        events.clear();
+        if (state == State.OPEN) {
+            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), e.violation().description()));
+        }
+        closeCode = e.closeCode();
+        closeReason = e.violation().description();
+        state = State.CLOSED;
+        resetMessage();
+    }
+
+    /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
+    private void applyPeerClose() {
+        ClosePayload close = pendingPeerClose;
+        pendingPeerClose = null;
+        if (close == null || state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPEN) {
+            boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
+            queueControl(Opcode.CLOSE, hasStatus ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
+        }
+        state = State.CLOSED;
+        closeCode = close.code();
+        closeReason = close.reason();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * The next buffer to write to the transport, in order, or {@code null}. The caller writes all
+     * its remaining bytes and does not modify them: a buffer may be shared with other connections
+     * ({@link #sendEncoded}) or be the caller's own payload ({@link #sendBinary}). Buffers may be
+     * heap or direct.
+     */
+    public ByteBuffer pollOutbound() {
+        settle();
+        ByteBuffer next = outbound.pollFirst();
+        if (next != null) {
+            outboundBytes -= next.remaining();
+        }
+        return next;
+    }
+
+    /** Whether {@link #pollOutbound} has something. */
+    public boolean hasOutbound() {
+        settle();
+        return !outbound.isEmpty();
+    }
+
+    /** The total of bytes waiting in {@link #pollOutbound}. */
+    public long outboundBytes() {
+        settle();
+        return outboundBytes;
     }
 
     /**
-     * The close code to report once {@link State#CLOSED}: the peer's code (1005 if its close frame
-     * had none), else the code this side failed or closed with, else 1006. {@code null} before.
+     * Queues a text message as one frame.
+     *
+     * @throws IllegalStateException unless {@link State#OPEN} and no fragmented message is being sent
      */
-    public CloseCode closeCode() {
-        throw new UnsupportedOperationException("in progress");
+    public void sendText(CharSequence text) {
+        checkCanStartMessage();
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
-    /** The close reason that goes with {@link #closeCode()}, empty when none. */
+    /**
+     * Queues a binary message, the buffer's remaining bytes, as one frame. A server connection
+     * queues the buffer itself (no copy), so it must not be changed until written; its position is
+     * not moved.
+     *
+     * @throws IllegalStateException unless {@link State#OPEN} and no fragmented message is being sent
+     */
+    public void sendBinary(ByteBuffer data) {
+        checkCanStartMessage();
+        queueData(true, Opcode.BINARY, data.slice());
+    }
+
+    /**
+     * Queues one frame of a fragmented message: the first with {@link Opcode#TEXT} or
+     * {@link Opcode#BINARY}, later ones with {@link Opcode#CONTINUATION}, the last with {@code fin}.
+     * Control frames may be sent between fragments. The caller keeps text fragments UTF-8 as a whole.
+     *
+     * @throws IllegalStateException on a fragment out of order, a control opcode, or unless {@link State#OPEN}
+     */
+    public void sendFrame(Opcode opcode, ByteBuffer payload, boolean fin) {
+        checkOpen();
+        if (opcode.isControl()) {
+            throw new IllegalStateException("use sendPing, sendPong or close for control frames");
+        }
+        if (opcode == Opcode.CONTINUATION) {
+            if (sendingFragmented == null) {
+                throw new IllegalStateException("no fragmented message to continue");
+            }
+        } else if (sendingFragmented != null) {
+            throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
+        }
+        queueData(fin, opcode, payload.slice());
+        if (opcode != Opcode.CONTINUATION) {
+            sendingFragmented = opcode;
+        }
+        if (fin) {
+            sendingFragmented = null;
+        }
+    }
+
+    /**
+     * Queues an already encoded, unmasked frame (see {@link FrameEncoder}); the same buffer may be
+     * queued on many connections, each of which writes its own view of it. Server role only.
+     *
+     * @throws IllegalStateException for a client, unless {@link State#OPEN}, or mid-fragmented-send
+     */
+    public void sendEncoded(ByteBuffer frame) {
+        if (role != Role.SERVER) {
+            throw new IllegalStateException("a client masks each frame with a fresh key; encoded frames are for servers");
+        }
+        checkCanStartMessage();
+        enqueue(frame.duplicate());
+    }
+
+    /**
+     * Queues a ping of at most 125 bytes.
+     *
+     * @throws IllegalStateException unless {@link State#OPEN}
+     */
+    public void sendPing(ByteBuffer payload) {
+        checkOpen();
+        queueControl(Opcode.PING, checkControlPayload(payload));
+    }
+
+    /**
+     * Queues an unsolicited pong of at most 125 bytes (a unidirectional heartbeat, section 5.5.3).
+     *
+     * @throws IllegalStateException unless {@link State#OPEN}
+     */
+    public void sendPong(ByteBuffer payload) {
+        checkOpen();
+        queueControl(Opcode.PONG, checkControlPayload(payload));
+    }
+
+    /**
+     * Starts the closing handshake: queues a close frame and moves to {@link State#CLOSING}. Does
+     * nothing unless {@link State#OPEN}.
+     *
+     * @throws IllegalArgumentException when the code may not be sent or the reason is longer than 123 UTF-8 bytes
+     */
+    public void close(CloseCode code, String reason) {
+        ByteBuffer payload = ClosePayload.encode(code, reason);
+        if (state != State.OPEN) {
+            return;
+        }
+        queueControl(Opcode.CLOSE, payload);
+        state = State.CLOSING;
+        closeCode = code;
+        closeReason = reason == null ? "" : reason;
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** The current state. */
+    public State state() {
+        settle();
+        return state;
+    }
+
+    /** Whether messages can still be sent. */
+    public boolean isOpen() {
+        settle();
+        return state == State.OPEN;
+    }
+
+    /**
+     * The close code to report: the peer's code once its close frame arrived (1005 when it had
+     * none), otherwise the code this side closed or failed with, or 1006 when the transport ended
+     * without a close handshake. {@code null} while nothing of the sort has happened.
+     */
+    public CloseCode closeCode() {
+        settle();
+        return closeCode;
+    }
+
+    /** The reason that goes with {@link #closeCode()}, empty when none. */
     public String closeReason() {
-        throw new UnsupportedOperationException("in progress");
+        return closeReason;
+    }
+
+    /** Whether the peer's close frame arrived. */
+    public boolean closeReceived() {
+        return closeReceived;
     }
 
     /** This side's role. */
     public Role role() {
-        throw new UnsupportedOperationException("in progress");
+        return role;
+    }
+
+    /** The limits this connection enforces. */
+    public Limits limits() {
+        return limits;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void checkOpen() {
+        settle();
+        if (state != State.OPEN) {
+            throw new IllegalStateException("connection is " + state);
+        }
+    }
+
+    private void checkCanStartMessage() {
+        checkOpen();
+        if (sendingFragmented != null) {
+            throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
+        }
+    }
+
+    private static ByteBuffer checkControlPayload(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("control frame payload is " + payload.remaining() + " bytes, at most 125");
+        }
+        return payload.slice();
+    }
+
+    private void queueControl(Opcode opcode, ByteBuffer payload) {
+        queueData(true, opcode, payload);
+    }
+
+    /**
+     * Queues one frame. Server frames go out as header plus the payload buffer itself, or as one
+     * combined array for small payloads; client frames are copied once to be masked.
+     */
+    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
+        int length = payload.remaining();
+        if (role == Role.CLIENT) {
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, true, maskKeys.next())));
+        } else if (length <= COMBINE_LIMIT) {
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, false, 0)));
+        } else {
+            byte[] header = new byte[FrameEncoder.headerLength(length, false)];
+            FrameEncoder.writeHeader(header, 0, fin, 0, opcode, length, false, 0);
+            enqueue(ByteBuffer.wrap(header));
+            enqueue(payload);
+        }
+    }
+
+    private void enqueue(ByteBuffer buffer) {
+        outbound.addLast(buffer);
+        outboundBytes += buffer.remaining();
+    }
+
+    private void resetMessage() {
+        receiver.messageOpcode = null;
+        receiver.messageSize = 0;
+        if (receiver.message != null && receiver.message.length > KEEP_BUFFER_LIMIT) {
+            receiver.message = null;
+        }
+    }
+
+    /** Turns decoded frames into events, applying the message-level rules of sections 5.4-5.5. */
+    private final class Receiver implements FrameSink {
+        private final Utf8Validator utf8 = new Utf8Validator();
+
+        // The frame being received.
+        private Opcode frameOpcode;
+        private boolean frameFin;
+        private long frameLength;
+        private boolean frameDeliveredWhole;
+
+        // The data message being reassembled.
+        private Opcode messageOpcode;
+        private byte[] message;
+        private int messageSize;
+
+        // The control frame being received (at most 125 bytes).
+        private byte[] control;
+        private int controlSize;
+
+        @Override
+        public void frameStart(boolean fin, int rsv, Opcode opcode, long length) throws ProtocolException {
+            frameOpcode = opcode;
+            frameFin = fin;
+            frameLength = length;
+            frameDeliveredWhole = false;
+            if (opcode.isControl()) {
+                controlSize = 0;
+                return;
+            }
+            if (opcode == Opcode.CONTINUATION) {
+                if (messageOpcode == null) {
+                    throw new ProtocolException(Violation.UNEXPECTED_CONTINUATION);
+                }
+            } else {
+                if (messageOpcode != null) {
+                    throw new ProtocolException(Violation.EXPECTED_CONTINUATION,
+                            opcode + " frame inside a fragmented " + messageOpcode + " message");
+                }
+                messageOpcode = opcode;
+                messageSize = 0;
+                utf8.reset();
+            }
+            // Enforce the message limit from the header, before any payload is buffered.
+            if (messageSize + length > limits.maxMessageSize()) {
+                throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
+                        (messageSize + length) + " > " + limits.maxMessageSize() + " bytes");
+            }
+        }
+
+        @Override
+        public void framePayload(byte[] bytes, int offset, int length) throws ProtocolException {
+            if (frameOpcode.isControl()) {
+                if (control == null) {
+                    control = new byte[125];
+                }
+                System.arraycopy(bytes, offset, control, controlSize, length);
+                controlSize += length;
+                return;
+            }
+            if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
+                throw new ProtocolException(Violation.INVALID_UTF8);
+            }
+            if (frameFin && messageSize == 0 && length == frameLength) {
+                // The whole message is in this chunk: make the event from it without buffering.
+                finishMessage(bytes, offset, length);
+                frameDeliveredWhole = true;
+                return;
+            }
+            int needed = messageSize + length;
+            if (message == null || message.length < needed) {
+                int target = Math.max(needed, Math.min(limits.maxMessageSize(),
+                        message == null ? Math.max(256, (int) Math.min(frameLength, 4096)) : message.length * 2));
+                message = message == null ? new byte[target] : Arrays.copyOf(message, target);
+            }
+            System.arraycopy(bytes, offset, message, messageSize, length);
+            messageSize = needed;
+        }
+
+        @Override
+        public boolean frameEnd() throws ProtocolException {
+            if (frameOpcode.isControl()) {
+                return controlFrame();
+            }
+            if (frameFin && !frameDeliveredWhole) {
+                finishMessage(message == null ? new byte[0] : message, 0, messageSize);
+            }
+            return true;
+        }
+
+        private void finishMessage(byte[] bytes, int offset, int length) throws ProtocolException {
+            if (messageOpcode == Opcode.TEXT) {
+                if (!utf8.isComplete()) {
+                    throw new ProtocolException(Violation.INVALID_UTF8, "message ends inside a character");
+                }
+                events.addLast(new Event.Text(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+            } else {
+                events.addLast(new Event.Binary(Arrays.copyOfRange(bytes, offset, offset + length)));
+            }
+            resetMessage();
+        }
+
+        private boolean controlFrame() throws ProtocolException {
+            byte[] payload = control == null ? new byte[0] : control;
+            switch (frameOpcode) {
+                case PING -> {
+                    byte[] data = Arrays.copyOf(payload, controlSize);
+                    if (state == State.OPEN) {
+                        // Section 5.5.2: answer with a pong carrying the same application data.
+                        queueControl(Opcode.PONG, ByteBuffer.wrap(data));
+                    }
+                    events.addLast(new Event.Ping(data));
+                    return true;
+                }
+                case PONG -> {
+                    events.addLast(new Event.Pong(Arrays.copyOf(payload, controlSize)));
+                    return true;
+                }
+                default -> {
+                    ClosePayload close = ClosePayload.parse(payload, controlSize);
+                    // Nothing after the close frame counts (section 5.5.1); the echo goes out when
+                    // the caller polls the Close event, after its answers to earlier messages.
+                    closeReceived = true;
+                    pendingPeerClose = close;
+                    resetMessage();
+                    events.addLast(new Event.Close(close.code(), close.reason()));
+                    return false;
+                }
+            }
+        }
     }
 }

@@ -144,7 +144,7 @@ SERVER_LABEL=""
 
 main_class() { # $1 = server label, $2 = echo|broadcast
   case "$1" in
-    ours) [[ "$2" == echo ]] && echo org.wsbyhand.examples.EchoServer || echo org.wsbyhand.examples.BroadcastServer ;;
+    ours) echo org.wsbyhand.benchmarks.peers.OursServer ;; # EchoServer.create / BroadcastServer.create
     handrolled) echo org.wsbyhand.examples.HandRolledServer ;;
     netty) echo org.wsbyhand.benchmarks.peers.NettyServer ;;
     jetty) echo org.wsbyhand.benchmarks.peers.JettyServer ;;
@@ -169,7 +169,7 @@ start_server() { # $1 label, $2 echo|broadcast
   main=$(main_class "$label" "$kind")
   PORT=$((PORT + 1))
   args=("$PORT")
-  [[ "$label" != ours && "$label" != handrolled && "$kind" == broadcast ]] && args+=(broadcast)
+  [[ "$label" != handrolled && "$kind" == broadcast ]] && args+=(broadcast)
   local flags=$SERVER_FLAGS
   if [[ "${PROFILE:-0}" == 1 ]]; then
     flags="$flags -XX:StartFlightRecording=filename=$RUN_DIR/$label-$kind.jfr,settings=profile,dumponexit=true"

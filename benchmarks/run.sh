@@ -15,8 +15,10 @@
 #   RUN_DIR            where raw results go [benchmarks/target/results/<timestamp>]; reuse one to
 #                      combine separate codec and load runs in one report
 #   BENCH_JAVA         java to run everything with [newest JDK >= 21 under /usr/lib/jvm]
-#   SERVER_FLAGS       JVM flags of every server ["-Xms512m -Xmx512m -XX:+UseParallelGC"]
-#   CLIENT_FLAGS       JVM flags of the load tool ["-Xms1g -Xmx1g -XX:+UseParallelGC"]
+#   SERVER_FLAGS       JVM flags of every server ["-Xms512m -Xmx512m -XX:+UseParallelGC", plus on
+#                      Java 23+ "--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+#                      so that Netty keeps its Unsafe fast paths]
+#   CLIENT_FLAGS       JVM flags of the load tool ["-Xms1g -Xmx1g -XX:+UseParallelGC" + the same]
 #   CLIENT_THREADS     load tool event loop threads [2]
 #   JMH_ARGS           ["-f 1 -wi 2 -i 3 -w 1s -r 1s"]; JMH_FILTER [org.wsbyhand.benchmarks.codec]
 #   WARMUP, LOAD_SECONDS  echo warm-up and timed window in seconds [6, 8]; the JIT needs the warm-up
@@ -37,8 +39,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 SERVERS=${SERVERS:-"ours netty jetty java-websocket"}
-SERVER_FLAGS=${SERVER_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
-CLIENT_FLAGS=${CLIENT_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC"}
 CLIENT_THREADS=${CLIENT_THREADS:-2}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
 JMH_FILTER=${JMH_FILTER:-"org.wsbyhand.benchmarks.codec"}
@@ -81,6 +81,17 @@ find_java() {
 }
 
 JAVA=$(find_java)
+JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
+JAVA_MAJOR=${JAVA_MAJOR%%.*}
+# Netty 4.2 stops using sun.misc.Unsafe on Java 25 unless allowed (JEP 471/498), which costs it a good
+# part of its speed; production Netty deployments on new JDKs allow it, so every JVM here does
+# (the flag exists from Java 23; it changes nothing for the other servers).
+JDK_FLAGS=""
+if (( JAVA_MAJOR >= 23 )); then
+  JDK_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
+SERVER_FLAGS=${SERVER_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC $JDK_FLAGS"}
+CLIENT_FLAGS=${CLIENT_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC $JDK_FLAGS"}
 RESULTS_ROOT="$ROOT/benchmarks/target/results"
 if [[ "$MODE" == report && -z "${RUN_DIR:-}" ]]; then
   RUN_DIR=$(ls -1d "$RESULTS_ROOT"/*/ 2>/dev/null | sort | tail -1)
@@ -116,7 +127,7 @@ write_meta() {
     echo "server_flags=$SERVER_FLAGS"
     echo "client_flags=$CLIENT_FLAGS"
     echo "client_threads=$CLIENT_THREADS"
-    echo "jmh_args=$JMH_ARGS"
+    echo "jmh_args=$JMH_ARGS -jvmArgsAppend \"-Xms1g -Xmx1g $JDK_FLAGS\""
     echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
     if [[ -n "${NOTE:-}" ]]; then
       echo "note=$NOTE"
@@ -131,7 +142,7 @@ run_codec() {
   mkdir -p "$RUN_DIR"
   # shellcheck disable=SC2086
   timeout 1800 "$JAVA" -cp "$(classpath)" org.openjdk.jmh.Main $JMH_ARGS \
-    -rf csv -rff "$RUN_DIR/jmh.csv" "$JMH_FILTER" > "$RUN_DIR/jmh.log" 2>&1 \
+    -jvmArgsAppend "-Xms1g -Xmx1g $JDK_FLAGS" -rf csv -rff "$RUN_DIR/jmh.csv" "$JMH_FILTER" > "$RUN_DIR/jmh.log" 2>&1 \
     || { log "JMH failed, see $RUN_DIR/jmh.log"; tail -20 "$RUN_DIR/jmh.log" >&2; return 1; }
   grep -E '^(Benchmark|[A-Za-z0-9]+Benchmark\.)' "$RUN_DIR/jmh.log" >&2 || true
 }

@@ -253,7 +253,7 @@ run_load() {
       load_tool "$label" --scenario echo --connections "$ECHO_CONNECTIONS" --inflight "$ECHO_INFLIGHT" \
         --size "$ECHO_SIZE" --warmup "$WARMUP" --seconds "$LOAD_SECONDS"
       load_tool "$label" --scenario bulk --warmup 2 --seconds "$BULK_SECONDS"
-      load_tool "$label" --scenario idle --connections "$IDLE_CONNECTIONS" --seconds 90
+      load_tool "$label" --scenario idle --connections "$IDLE_CONNECTIONS" --seconds 90 --histograms "$RUN_DIR"
       stop_server
     fi
     if [[ "$label" == handrolled ]]; then

@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * spread over 127.0.0.2-127.0.0.251 so ephemeral ports never run out), holds them open, and
  * reports the connection rate and what they cost the server process: live heap after a full GC
  * and resident set size, each as the difference from before the first connection, per connection.
+ * With {@code --histograms DIR} the server's class histograms before and after are saved there.
  */
 final class IdleScenario {
 
@@ -38,7 +41,8 @@ final class IdleScenario {
                 clients.connect(null, Idle::new).get(20, TimeUnit.SECONDS).close().awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
             Thread.sleep(500);
-            long heap0 = server.liveHeapBytes();
+            String histogram0 = server.classHistogram();
+            long heap0 = ServerProbe.liveHeapBytes(histogram0);
             long rss0 = server.rssBytes();
 
             Semaphore handshakes = new Semaphore(256);
@@ -65,7 +69,14 @@ final class IdleScenario {
             long t1 = System.nanoTime();
             int opened = open.size();
             Thread.sleep(1000);
-            long heap1 = server.liveHeapBytes();
+            String histogram1 = server.classHistogram();
+            long heap1 = ServerProbe.liveHeapBytes(histogram1);
+            String dir = options.string("histograms", null);
+            if (dir != null) {
+                // Diffing the two shows what one connection is made of.
+                Files.writeString(Path.of(dir, options.string("label", "server") + "-idle-before.histo"), histogram0);
+                Files.writeString(Path.of(dir, options.string("label", "server") + "-idle-after.histo"), histogram1);
+            }
             long rss1 = server.rssBytes();
             long stillOpen = open.stream().filter(Channel::isActive).count();
             double elapsed = (t1 - t0) / 1e9;

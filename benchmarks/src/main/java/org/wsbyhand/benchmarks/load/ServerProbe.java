@@ -68,6 +68,17 @@ final class ServerProbe {
      * with a total line, which reads the same under every collector.
      */
     long liveHeapBytes() {
+        return liveHeapBytes(classHistogram());
+    }
+
+    /** The total line of a {@link #classHistogram()}, or -1. */
+    static long liveHeapBytes(String histogram) {
+        Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+        return m.find() ? Long.parseLong(m.group(2)) : -1;
+    }
+
+    /** jcmd's class histogram of the live heap (a full GC runs first), or "" when jcmd fails. */
+    String classHistogram() {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         try {
             Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.class_histogram")
@@ -75,15 +86,14 @@ final class ServerProbe {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return -1;
+                return "";
             }
-            Matcher m = HISTOGRAM_TOTAL.matcher(new String(out));
-            return m.find() ? Long.parseLong(m.group(2)) : -1;
+            return new String(out);
         } catch (IOException e) {
-            return -1;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "";
         }
     }
 }

@@ -9,6 +9,7 @@
 #   report  rewrite docs/benchmarks.md from RUN_DIR (default: the latest run)
 #
 # Environment knobs (defaults in brackets):
+#   SCENARIOS          load scenarios to run ["echo bulk idle broadcast"]
 #   SERVERS            servers to compare ["ours netty jetty java-websocket"]; ours is skipped with a
 #                      message while org.wsbyhand.examples.EchoServer does not exist; add "handrolled"
 #                      for org.wsbyhand.examples.HandRolledServer (ws-protocol alone, echo only)
@@ -39,6 +40,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 SERVERS=${SERVERS:-"ours netty jetty java-websocket"}
+SCENARIOS=${SCENARIOS:-"echo bulk idle broadcast"}
 CLIENT_THREADS=${CLIENT_THREADS:-2}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
 JMH_FILTER=${JMH_FILTER:-"org.wsbyhand.benchmarks.codec"}
@@ -236,6 +238,10 @@ load_tool() { # $1 label, then scenario options
     "$RUN_DIR/load-$label-$2.log" >&2 || true
 }
 
+wants() { # is scenario $1 in SCENARIOS?
+  [[ " $SCENARIOS " == *" $1 "* ]]
+}
+
 record_load() { # $1 label, $2 metric
   printf '%s\tmachine\t%s\t%s\n' "$1" "$2" "$(awk '{print $1}' /proc/loadavg)" >> "$RUN_DIR/load.tsv"
 }
@@ -249,14 +255,24 @@ run_load() {
       continue
     fi
     record_load "$label" loadavg_start
-    if start_server "$label" echo; then
-      load_tool "$label" --scenario echo --connections "$ECHO_CONNECTIONS" --inflight "$ECHO_INFLIGHT" \
-        --size "$ECHO_SIZE" --warmup "$WARMUP" --seconds "$LOAD_SECONDS"
-      load_tool "$label" --scenario bulk --warmup 2 --seconds "$BULK_SECONDS"
-      load_tool "$label" --scenario idle --connections "$IDLE_CONNECTIONS" --seconds 90 --histograms "$RUN_DIR"
-      stop_server
+    if wants echo || wants bulk || wants idle; then
+      if start_server "$label" echo; then
+        if wants echo; then
+          load_tool "$label" --scenario echo --connections "$ECHO_CONNECTIONS" --inflight "$ECHO_INFLIGHT" \
+            --size "$ECHO_SIZE" --warmup "$WARMUP" --seconds "$LOAD_SECONDS"
+        fi
+        if wants bulk; then
+          load_tool "$label" --scenario bulk --warmup 2 --seconds "$BULK_SECONDS"
+        fi
+        if wants idle; then
+          load_tool "$label" --scenario idle --connections "$IDLE_CONNECTIONS" --seconds 90 --histograms "$RUN_DIR"
+        fi
+        stop_server
+      fi
     fi
-    if [[ "$label" == handrolled ]]; then
+    if ! wants broadcast; then
+      :
+    elif [[ "$label" == handrolled ]]; then
       : # HandRolledServer only echoes
     elif [[ "$label" == ours ]] && ! class_exists org.wsbyhand.examples.BroadcastServer; then
       log "skipping ours broadcast: org.wsbyhand.examples.BroadcastServer is not built yet"

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -24,8 +25,8 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 /**
  * Peer: a Netty 4.2 WebSocket server (NIO transport, {@code WebSocketServerProtocolHandler} with
  * its default UTF-8 validation) written the idiomatic fast way: an echo writes the received frame
- * object back and flushes once per read batch; a broadcast writes one frame to a channel group,
- * which shares the payload among recipients. Usage: {@code NettyServer PORT [echo|broadcast]}.
+ * object back and flushes once per read batch; a broadcast writes one frame to a channel group
+ * (with void promises), which shares the payload among recipients. Usage: {@code NettyServer PORT [echo|broadcast]}.
  */
 public final class NettyServer {
 
@@ -97,7 +98,9 @@ public final class NettyServer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof TextWebSocketFrame) {
-                everyone.writeAndFlush(msg);
+                // Void promises: no per-message group future, which Netty's docs suggest when nobody
+                // waits for the outcome.
+                everyone.writeAndFlush(msg, ChannelMatchers.all(), true);
             } else {
                 ((WebSocketFrame) msg).release();
             }

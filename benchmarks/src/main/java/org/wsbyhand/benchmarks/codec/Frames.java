@@ -23,11 +23,20 @@ final class Frames {
 
     /** A final, masked binary frame carrying {@code payload}, as a client sends it. */
     static byte[] maskedBinaryFrame(byte[] payload) {
+        return maskedFrame(0x2, payload);
+    }
+
+    /** A final, masked text frame carrying {@code payload} (which must be UTF-8), as a client sends it. */
+    static byte[] maskedTextFrame(byte[] payload) {
+        return maskedFrame(0x1, payload);
+    }
+
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
         int length = payload.length;
         int extended = length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
         byte[] frame = new byte[2 + extended + 4 + length];
         int i = 0;
-        frame[i++] = (byte) 0x82; // FIN + binary
+        frame[i++] = (byte) (0x80 | opcode); // FIN + opcode
         if (extended == 0) {
             frame[i++] = (byte) (0x80 | length);
         } else if (extended == 2) {

@@ -144,14 +144,30 @@ public final class PerMessageDeflate implements AutoCloseable {
         }
         sendContextStale = false;
         byte[] out = deflate(deflater, fragment);
-        int length = out.length;
-        if (fin && endsWithTail(out, length)) {
-            length -= TAIL.length;
+        if (fin) {
+            out = endMessage(out);
+            if (sendNoContextTakeover) {
+                endDeflater();
+            }
         }
-        if (fin && sendNoContextTakeover) {
-            endDeflater();
+        return out;
+    }
+
+    /**
+     * RFC 7692 7.2.1: the message data must end with an empty stored block, whose last four bytes
+     * ({@code 00 00 ff ff}) are then removed. A sync flush ends with one, except when zlib had
+     * nothing to flush: empty input right after the previous flush gives no output at all. The
+     * stream is byte-aligned then, so the block to append is {@code 00 00 00 ff ff}, of which the
+     * single byte {@code 00} remains.
+     */
+    private static byte[] endMessage(byte[] out) {
+        if (out.length == 0) {
+            return new byte[] {0x00};
         }
-        return length == out.length ? out : Arrays.copyOf(out, length);
+        if (!endsWithTail(out, out.length)) {
+            throw new IllegalStateException("zlib's sync flush did not end with an empty stored block");
+        }
+        return Arrays.copyOf(out, out.length - TAIL.length);
     }
 
     /**
@@ -173,8 +189,7 @@ public final class PerMessageDeflate implements AutoCloseable {
         Deflater deflater = new Deflater(level, true);
         LIVE_DEFLATERS.incrementAndGet();
         try {
-            byte[] out = deflate(deflater, message);
-            return endsWithTail(out, out.length) ? Arrays.copyOf(out, out.length - TAIL.length) : out;
+            return endMessage(deflate(deflater, message));
         } finally {
             deflater.end();
             LIVE_DEFLATERS.decrementAndGet();

@@ -133,6 +133,20 @@ class PerMessageDeflateTest {
         }
 
         @Test
+        void anEmptyMessageRightAfterAnotherEndsWithTheByteOfAnAppendedEmptyBlock() throws ProtocolException {
+            // zlib writes nothing for an empty input right after a sync flush; 7.2.1 then appends an
+            // empty stored block, of which 00 remains after removing 00 00 ff ff.
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults());
+                    PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(receiver, deflate.compress(ByteBuffer.wrap(HELLO))));
+                byte[] empty = deflate.compress(ByteBuffer.allocate(0));
+                assertArrayEquals(hex("00"), empty);
+                assertArrayEquals(new byte[0], inflate(receiver, empty));
+                assertArrayEquals(HELLO, inflate(receiver, deflate.compress(ByteBuffer.wrap(HELLO))));
+            }
+        }
+
+        @Test
         void anEmptyMessageCompressesToOneZeroByteAsInSection7236() {
             try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
                 assertArrayEquals(hex("00"), deflate.compress(ByteBuffer.allocate(0)));
@@ -166,8 +180,11 @@ class PerMessageDeflateTest {
                 first = deflate.compressFragment(ByteBuffer.wrap(HELLO), false);
                 last = deflate.compressFragment(ByteBuffer.allocate(0), true);
             }
+            assertArrayEquals(hex("00"), last, "the byte left of an appended empty stored block");
             try (PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
                 assertArrayEquals(HELLO, inflate(receiver, first, last));
+                // The stream is still in step: a block boundary, not the middle of a stored block.
+                assertArrayEquals(HELLO, inflate(receiver, hex("f2 00 11 00 00")));
             }
         }
     }

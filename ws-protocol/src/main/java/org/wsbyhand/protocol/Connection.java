@@ -31,8 +31,8 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
  * always compressed, as one DEFLATE stream with RSV1 on the first fragment only, because their
  * total size is unknown when the first fragment goes out. The connection owns the
  * {@code PerMessageDeflate} and ends its native zlib memory when it reaches {@link State#CLOSED}
- * (close handshake done, failure, or {@link #transportClosed()}) or on {@link #release()}; a caller
- * must call one of those when the connection ends, abnormal ends included.
+ * (close handshake done, failure applied, or {@link #transportClosed()}) or on {@link #release()};
+ * a caller must call one of those when the connection ends, abnormal ends included.
  *
  * <p>Not thread-safe: a caller that sends from several threads serializes calls with a lock.
  */
@@ -67,6 +67,17 @@ public final class Connection {
     private CloseCode closeCode;
     private String closeReason = "";
     private boolean closeReceived;
+
+    /*
+     * Terminal transitions wait for the events decoded before them, so that whatever the caller
+     * sends in answer to those events goes out before the close frame, in wire order. The peer's
+     * close takes effect when its Close event is polled; a violation when the caller polls past the
+     * last event decoded before it (or asks for outbound bytes or the state with no event left).
+     */
+    private ClosePayload pendingPeerClose;
+    private ProtocolException pendingFailure;
+    private int eventsBeforeFailure;
+    private boolean failureDue;
 
     /** The opcode of the fragmented message being sent, or null. */
     private Opcode sendingFragmented;
@@ -126,31 +137,51 @@ public final class Connection {
      * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
      * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
      *
-     * @throws ProtocolException when the peer broke the protocol or a limit. The connection has then
-     *     queued a close frame with the violation's code (unless it had sent one already) and is
-     *     {@link State#CLOSED}; events decoded before the violation can still be polled; the caller
-     *     writes the outbound bytes and closes the transport.
+     * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
+     *     for good. The events decoded before the violation can still be polled and answered; once
+     *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
+     *     connection queues a close frame with the violation's code (unless it had sent one already)
+     *     and is {@link State#CLOSED}. The caller then writes the outbound bytes and closes the
+     *     transport.
      */
     public void receive(ByteBuffer data) throws ProtocolException {
-        if (state == State.CLOSED || closeReceived) {
+        if (state == State.CLOSED || closeReceived || pendingFailure != null) {
             data.position(data.limit());
             return;
         }
         try {
             decoder.decode(data, receiver);
         } catch (ProtocolException e) {
-            fail(e);
+            pendingFailure = e;
+            eventsBeforeFailure = events.size();
+            failureDue = eventsBeforeFailure == 0;
+            data.position(data.limit());
+            settle();
             throw e;
-        } finally {
-            if (state == State.CLOSED) {
-                data.position(data.limit());
-            }
+        }
+        if (closeReceived) {
+            data.position(data.limit());
         }
     }
 
-    /** The next event, or {@code null} when there is none. */
+    /**
+     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
+     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     */
     public Event pollEvent() {
-        return events.pollFirst();
+        if (pendingFailure != null) {
+            if (eventsBeforeFailure == 0) {
+                failureDue = true;
+                settle();
+                return null;
+            }
+            eventsBeforeFailure--;
+        }
+        Event event = events.pollFirst();
+        if (event instanceof Event.Close) {
+            applyPeerClose();
+        }
+        return event;
     }
 
     /**
@@ -158,20 +189,35 @@ public final class Connection {
      * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
      */
     public void transportClosed() {
-        if (state != State.CLOSED) {
-            if (!closeReceived) {
-                closeCode = CloseCode.ABNORMAL_CLOSURE;
-                closeReason = "";
-            }
-            state = State.CLOSED;
-        }
         release();
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (pendingFailure != null) {
+            closeCode = pendingFailure.closeCode();
+            closeReason = pendingFailure.violation().description();
+        } else if (pendingPeerClose != null) {
+            closeCode = pendingPeerClose.code();
+            closeReason = pendingPeerClose.reason();
+        } else {
+            closeCode = CloseCode.ABNORMAL_CLOSURE;
+            closeReason = "";
+        }
+        pendingFailure = null;
+        pendingPeerClose = null;
+        state = State.CLOSED;
     }
 
-    private void fail(ProtocolException e) {
+    /** Applies a pending failure once the caller polled past the events decoded before it. */
+    private void settle() {
+        if (pendingFailure == null || !failureDue) {
+            return;
+        }
+        ProtocolException e = pendingFailure;
+        pendingFailure = null;
+        events.clear();
         if (state == State.OPEN) {
-            String reason = e.violation().description();
-            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), reason));
+            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), e.violation().description()));
         }
         closeCode = e.closeCode();
         closeReason = e.violation().description();
@@ -180,10 +226,33 @@ public final class Connection {
         release();
     }
 
+    /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
+    private void applyPeerClose() {
+        ClosePayload close = pendingPeerClose;
+        pendingPeerClose = null;
+        if (close == null || state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPEN) {
+            boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
+            queueControl(Opcode.CLOSE, hasStatus ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
+        }
+        state = State.CLOSED;
+        closeCode = close.code();
+        closeReason = close.reason();
+        release();
+    }
+
     // ---------------------------------------------------------------- sending
 
-    /** The next buffer to write to the transport, in order, or {@code null}. The caller writes all its remaining bytes. */
+    /**
+     * The next buffer to write to the transport, in order, or {@code null}. The caller writes all
+     * its remaining bytes and does not modify them: a buffer may be shared with other connections
+     * ({@link #sendEncoded}) or be the caller's own payload ({@link #sendBinary}). Buffers may be
+     * heap or direct.
+     */
     public ByteBuffer pollOutbound() {
+        settle();
         ByteBuffer next = outbound.pollFirst();
         if (next != null) {
             outboundBytes -= next.remaining();
@@ -193,11 +262,13 @@ public final class Connection {
 
     /** Whether {@link #pollOutbound} has something. */
     public boolean hasOutbound() {
+        settle();
         return !outbound.isEmpty();
     }
 
     /** The total of bytes waiting in {@link #pollOutbound}. */
     public long outboundBytes() {
+        settle();
         return outboundBytes;
     }
 
@@ -209,7 +280,7 @@ public final class Connection {
     public void sendText(CharSequence text) {
         checkCanStartMessage();
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        queueMessage(Opcode.TEXT, ByteBuffer.wrap(bytes), true);
+        queueMessage(Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -221,7 +292,7 @@ public final class Connection {
      */
     public void sendBinary(ByteBuffer data) {
         checkCanStartMessage();
-        queueMessage(Opcode.BINARY, data.slice(), false);
+        queueMessage(Opcode.BINARY, data.slice());
     }
 
     /**
@@ -249,9 +320,9 @@ public final class Connection {
         if (sendingCompressed) {
             // RFC 7692 6.1: RSV1 on the first frame of the message only.
             byte[] compressed = deflate.compressFragment(payload.slice(), fin);
-            queueData(fin, opcode != Opcode.CONTINUATION ? Frame.RSV1 : 0, opcode, ByteBuffer.wrap(compressed), true);
+            queueData(fin, opcode != Opcode.CONTINUATION ? Frame.RSV1 : 0, opcode, ByteBuffer.wrap(compressed));
         } else {
-            queueData(fin, opcode, payload.slice(), false);
+            queueData(fin, opcode, payload.slice());
         }
         if (opcode != Opcode.CONTINUATION) {
             sendingFragmented = opcode;
@@ -329,11 +400,13 @@ public final class Connection {
 
     /** The current state. */
     public State state() {
+        settle();
         return state;
     }
 
     /** Whether messages can still be sent. */
     public boolean isOpen() {
+        settle();
         return state == State.OPEN;
     }
 
@@ -343,6 +416,7 @@ public final class Connection {
      * without a close handshake. {@code null} while nothing of the sort has happened.
      */
     public CloseCode closeCode() {
+        settle();
         return closeCode;
     }
 
@@ -377,8 +451,9 @@ public final class Connection {
 
     /**
      * Releases the native zlib memory of permessage-deflate now. Idempotent; the connection calls it
-     * itself on reaching {@link State#CLOSED}. On a connection still open, later messages go out
-     * uncompressed and a compressed message received throws {@link IllegalStateException}.
+     * itself on reaching {@link State#CLOSED} and in {@link #transportClosed()}. On a connection
+     * still open, later messages go out uncompressed and a compressed message received throws
+     * {@link IllegalStateException}.
      */
     public void release() {
         if (deflate != null) {
@@ -389,6 +464,7 @@ public final class Connection {
     // ---------------------------------------------------------------- internals
 
     private void checkOpen() {
+        settle();
         if (state != State.OPEN) {
             throw new IllegalStateException("connection is " + state);
         }
@@ -409,27 +485,27 @@ public final class Connection {
     }
 
     private void queueControl(Opcode opcode, ByteBuffer payload) {
-        queueData(true, opcode, payload, false);
+        queueData(true, opcode, payload);
     }
 
     /**
      * Queues one frame. Server frames go out as header plus the payload buffer itself, or as one
      * combined array for small payloads; client frames are copied once to be masked.
      */
-    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload, boolean payloadOwned) {
-        queueData(fin, 0, opcode, payload, payloadOwned);
+    private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
+        queueData(fin, 0, opcode, payload);
     }
 
     /** Queues a whole data message, compressed when permessage-deflate says it is worth it. */
-    private void queueMessage(Opcode opcode, ByteBuffer payload, boolean payloadOwned) {
-        if (deflate != null && !deflate.isClosed() && deflate.shouldCompress(payload.remaining())) {
-            queueData(true, Frame.RSV1, opcode, ByteBuffer.wrap(deflate.compress(payload)), true);
+    private void queueMessage(Opcode opcode, ByteBuffer payload) {
+        if (compresses() && deflate.shouldCompress(payload.remaining())) {
+            queueData(true, Frame.RSV1, opcode, ByteBuffer.wrap(deflate.compress(payload)));
         } else {
-            queueData(true, 0, opcode, payload, payloadOwned);
+            queueData(true, 0, opcode, payload);
         }
     }
 
-    private void queueData(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, boolean payloadOwned) {
+    private void queueData(boolean fin, int rsv, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         if (role == Role.CLIENT) {
             enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, rsv, opcode, payload, true, maskKeys.next())));
@@ -439,7 +515,7 @@ public final class Connection {
             byte[] header = new byte[FrameEncoder.headerLength(length, false)];
             FrameEncoder.writeHeader(header, 0, fin, rsv, opcode, length, false, 0);
             enqueue(ByteBuffer.wrap(header));
-            enqueue(payloadOwned ? payload : payload.asReadOnlyBuffer());
+            enqueue(payload);
         }
     }
 
@@ -626,18 +702,11 @@ public final class Connection {
                 }
                 default -> {
                     ClosePayload close = ClosePayload.parse(payload, controlSize);
+                    // Nothing after the close frame counts (section 5.5.1); the echo goes out when
+                    // the caller polls the Close event, after its answers to earlier messages.
                     closeReceived = true;
-                    if (state == State.OPEN) {
-                        // Section 5.5.1: reply with a close frame, echoing the status code.
-                        boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
-                        queueControl(Opcode.CLOSE, hasStatus
-                                ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
-                    }
-                    state = State.CLOSED;
-                    closeCode = close.code();
-                    closeReason = close.reason();
+                    pendingPeerClose = close;
                     resetMessage();
-                    release();
                     events.addLast(new Event.Close(close.code(), close.reason()));
                     return false;
                 }

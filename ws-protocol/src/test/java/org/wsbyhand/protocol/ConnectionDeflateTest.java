@@ -439,6 +439,9 @@ class ConnectionDeflateTest {
             Connection server = server(deflate);
             server.sendText("Hello");
             server.receive(ByteBuffer.wrap(clientFrame(true, 0, Opcode.CLOSE, hex("03 e8"))));
+            // Until the Close event is polled the caller may still answer earlier messages, compressed.
+            assertFalse(deflate.isClosed());
+            assertTrue(server.pollEvent() instanceof Event.Close);
             assertEquals(Connection.State.CLOSED, server.state());
             assertTrue(deflate.isClosed());
         }
@@ -450,7 +453,25 @@ class ConnectionDeflateTest {
             server.close(CloseCode.NORMAL_CLOSURE, "");
             assertFalse(deflate.isClosed());
             server.receive(ByteBuffer.wrap(clientFrame(true, 0, Opcode.CLOSE, hex("03 e8"))));
+            server.pollEvent();
             assertTrue(deflate.isClosed());
+        }
+
+        @Test
+        void aFailureAfterAMessageReleasesOnceTheMessageIsPolledSoItsAnswerCanStillBeCompressed() throws ProtocolException {
+            PerMessageDeflate deflate = deflate(Role.SERVER);
+            Connection server = server(deflate);
+            byte[] wire = concat(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00")),
+                    clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff")));
+            assertThrows(ProtocolException.class, () -> server.receive(ByteBuffer.wrap(wire)));
+            assertEquals(new Event.Text("Hello"), server.pollEvent());
+            server.sendText("Hello");
+            assertFalse(deflate.isClosed());
+            assertNull(server.pollEvent());
+            assertTrue(deflate.isClosed());
+            List<Frame> frames = serverFrames(drain(server));
+            assertEquals(new Frame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00")), frames.get(0));
+            assertEquals(Opcode.CLOSE, frames.get(1).opcode());
         }
 
         @Test

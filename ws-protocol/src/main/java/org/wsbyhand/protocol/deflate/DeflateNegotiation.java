@@ -2,13 +2,25 @@ package org.wsbyhand.protocol.deflate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
+import org.wsbyhand.protocol.handshake.ExtensionNegotiator;
+import org.wsbyhand.protocol.handshake.ExtensionOffer;
+import org.wsbyhand.protocol.handshake.ExtensionParameter;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HandshakeFailure;
+import org.wsbyhand.protocol.handshake.HandshakeResult;
+import org.wsbyhand.protocol.handshake.Headers;
+
 /**
- * The permessage-deflate parameter rules of RFC 7692 section 7.1, for both sides, on the
- * parameters of one offer or response (parsing the {@code Sec-WebSocket-Extensions} header into
- * offers belongs to the handshake package).
+ * The permessage-deflate negotiation of RFC 7692 section 7.1, for both sides, on top of the
+ * handshake package (which parses {@code Sec-WebSocket-Extensions} into {@link ExtensionOffer}s).
+ *
+ * <p>Server: add {@link #negotiator(DeflateOptions)} to the {@code ServerHandshake}; after a
+ * handshake, {@link #serverAgreement(HandshakeResult)} says whether the extension was agreed and on
+ * what, and a {@link PerMessageDeflate} made from that goes to the connection. Client: add
+ * {@link #offer(DeflateOptions)} to the {@code ClientHandshake}, then check the result with
+ * {@link #clientAgreement(HandshakeResult, DeflateOptions)}.
  *
  * <p><b>What a server built on this accepts.</b> {@link java.util.zip.Deflater} always compresses
  * with a 32 KiB window (15 bits) and {@link java.util.zip.Inflater} decompresses any window up to
@@ -25,7 +37,7 @@ import java.util.Optional;
  *   <li>{@code client_no_context_takeover}: accepted and echoed, which tells the server it may
  *       drop its decompressor between messages. Also stated unasked when
  *       {@link DeflateOptions#clientNoContextTakeover()} is set.</li>
- *   <li>Declined: an unknown parameter, a parameter given twice, a value where none belongs or
+ *   <li>Declined: an unknown parameter (names are case-sensitive), a parameter given twice, a value where none belongs or
  *       none where one is required, a window size that is not exactly one of "8" to "15".</li>
  * </ul>
  *
@@ -54,17 +66,6 @@ public final class DeflateNegotiation {
 
     private DeflateNegotiation() {}
 
-    /** One extension parameter: a name and a value, the value {@code null} when the parameter has none. */
-    record Param(String name, String value) {
-        static Param of(String name) {
-            return new Param(name, null);
-        }
-
-        static Param of(String name, int value) {
-            return new Param(name, Integer.toString(value));
-        }
-    }
-
     /** A malformed or unacceptable parameter list; the message says which rule. */
     static final class InvalidParameters extends Exception {
         private static final long serialVersionUID = 1L;
@@ -78,13 +79,94 @@ public final class DeflateNegotiation {
     private record Parsed(boolean serverNoContextTakeover, boolean clientNoContextTakeover,
             int serverMaxWindowBits, int clientMaxWindowBits) {}
 
+    // ---------------------------------------------------------------- public API
+
+    /**
+     * The server's negotiator: accepts the first of the client's permessage-deflate offers that the
+     * class comment's rules allow, declines the others (and the extension when none is acceptable).
+     * Stateless, so one instance serves every handshake.
+     */
+    public static ExtensionNegotiator negotiator(DeflateOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("options are required");
+        }
+        return new ExtensionNegotiator() {
+            @Override
+            public String name() {
+                return EXTENSION_NAME;
+            }
+
+            @Override
+            public Optional<ExtensionOffer> negotiate(List<ExtensionOffer> offersOfThisName) {
+                for (ExtensionOffer offer : offersOfThisName) {
+                    Optional<List<ExtensionParameter>> response = accept(offer.parameters(), options);
+                    if (response.isPresent()) {
+                        return Optional.of(new ExtensionOffer(EXTENSION_NAME, response.get()));
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public String toString() {
+                return EXTENSION_NAME + " negotiator " + options;
+            }
+        };
+    }
+
+    /**
+     * The agreement of a handshake this server accepted with {@link #negotiator}, or empty when
+     * permessage-deflate was not agreed.
+     *
+     * @throws IllegalStateException when the response in {@code result} was not made by {@link #negotiator}
+     *     (it breaks RFC 7692 7.1)
+     */
+    public static Optional<DeflateParameters> serverAgreement(HandshakeResult result) {
+        Optional<ExtensionOffer> accepted = result.extension(EXTENSION_NAME);
+        if (accepted.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(agreement(accepted.get().parameters()));
+        } catch (InvalidParameters e) {
+            throw new IllegalStateException("the server's own response is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The offer a client with {@code options} sends: {@code permessage-deflate} and its no-context-takeover wishes. */
+    public static ExtensionOffer offer(DeflateOptions options) {
+        return new ExtensionOffer(EXTENSION_NAME, offerParameters(options));
+    }
+
+    /**
+     * Checks the server's answer to {@link #offer(DeflateOptions)} made with the same options: empty
+     * when the server did not accept the extension, the agreement when it did.
+     *
+     * @throws HandshakeException with {@link HandshakeFailure#INVALID_EXTENSION_PARAMETERS} when
+     *     the response breaks RFC 7692 7.1 or asks what this client cannot do; the client must then
+     *     fail the WebSocket connection (RFC 7692 section 7)
+     */
+    public static Optional<DeflateParameters> clientAgreement(HandshakeResult result, DeflateOptions options)
+            throws HandshakeException {
+        Optional<ExtensionOffer> accepted = result.extension(EXTENSION_NAME);
+        if (accepted.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(checkResponse(accepted.get().parameters(), options));
+        } catch (InvalidParameters e) {
+            throw new HandshakeException(HandshakeFailure.INVALID_EXTENSION_PARAMETERS, result.response().status(),
+                    EXTENSION_NAME + ": " + e.getMessage(), Headers.empty());
+        }
+    }
+
     // ---------------------------------------------------------------- server side
 
     /**
      * The server's answer to one offer: the response parameters when the offer is acceptable (see
      * the class comment), empty to decline it. Never throws on peer input.
      */
-    static Optional<List<Param>> accept(List<Param> offer, DeflateOptions options) {
+    static Optional<List<ExtensionParameter>> accept(List<ExtensionParameter> offer, DeflateOptions options) {
         Parsed parsed;
         try {
             parsed = parse(offer, false);
@@ -95,15 +177,15 @@ public final class DeflateNegotiation {
             // 7.1.2.1: the response may not state a larger value than offered, and Deflater uses 15 bits.
             return Optional.empty();
         }
-        List<Param> response = new ArrayList<>(3);
+        List<ExtensionParameter> response = new ArrayList<>(3);
         if (parsed.serverNoContextTakeover || options.serverNoContextTakeover()) {
-            response.add(Param.of(SERVER_NO_CONTEXT_TAKEOVER));
+            response.add(ExtensionParameter.of(SERVER_NO_CONTEXT_TAKEOVER));
         }
         if (parsed.clientNoContextTakeover || options.clientNoContextTakeover()) {
-            response.add(Param.of(CLIENT_NO_CONTEXT_TAKEOVER));
+            response.add(ExtensionParameter.of(CLIENT_NO_CONTEXT_TAKEOVER));
         }
         if (parsed.serverMaxWindowBits != ABSENT) {
-            response.add(Param.of(SERVER_MAX_WINDOW_BITS, DeflateParameters.MAX_WINDOW_BITS));
+            response.add(ExtensionParameter.of(SERVER_MAX_WINDOW_BITS, Integer.toString(DeflateParameters.MAX_WINDOW_BITS)));
         }
         return Optional.of(List.copyOf(response));
     }
@@ -114,7 +196,7 @@ public final class DeflateNegotiation {
      *
      * @throws InvalidParameters when the list is not a valid response
      */
-    static DeflateParameters agreement(List<Param> response) throws InvalidParameters {
+    static DeflateParameters agreement(List<ExtensionParameter> response) throws InvalidParameters {
         Parsed parsed = parse(response, true);
         return toParameters(parsed);
     }
@@ -122,26 +204,26 @@ public final class DeflateNegotiation {
     // ---------------------------------------------------------------- client side
 
     /** The parameters of the offer a client with {@code options} sends. */
-    static List<Param> offer(DeflateOptions options) {
-        List<Param> offer = new ArrayList<>(2);
+    static List<ExtensionParameter> offerParameters(DeflateOptions options) {
+        List<ExtensionParameter> offer = new ArrayList<>(2);
         if (options.serverNoContextTakeover()) {
-            offer.add(Param.of(SERVER_NO_CONTEXT_TAKEOVER));
+            offer.add(ExtensionParameter.of(SERVER_NO_CONTEXT_TAKEOVER));
         }
         if (options.clientNoContextTakeover()) {
-            offer.add(Param.of(CLIENT_NO_CONTEXT_TAKEOVER));
+            offer.add(ExtensionParameter.of(CLIENT_NO_CONTEXT_TAKEOVER));
         }
         return List.copyOf(offer);
     }
 
     /**
-     * Checks the server's response to the offer {@link #offer} made with the same options, and
+     * Checks the server's response to the offer {@link #offerParameters} made with the same options, and
      * returns the agreement. When the client offered {@code client_no_context_takeover} the
      * agreement has it whatever the server said: the offer promised it (7.1.1.2).
      *
      * @throws InvalidParameters when the response breaks RFC 7692 7.1 or asks what this client cannot do;
      *     the client must then fail the connection (section 7: _Fail the WebSocket Connection_)
      */
-    static DeflateParameters checkResponse(List<Param> response, DeflateOptions options) throws InvalidParameters {
+    static DeflateParameters checkResponse(List<ExtensionParameter> response, DeflateOptions options) throws InvalidParameters {
         Parsed parsed = parse(response, true);
         if (parsed.clientMaxWindowBits != ABSENT) {
             throw new InvalidParameters(CLIENT_MAX_WINDOW_BITS + " in a response to an offer without it (RFC 7692 7.1.2.2)");
@@ -166,13 +248,14 @@ public final class DeflateNegotiation {
      * parameters without a value, {@code server_max_window_bits} with one, {@code client_max_window_bits}
      * with one in a response and optionally in an offer.
      */
-    private static Parsed parse(List<Param> params, boolean response) throws InvalidParameters {
+    private static Parsed parse(List<ExtensionParameter> params, boolean response) throws InvalidParameters {
         boolean serverNoContext = false;
         boolean clientNoContext = false;
         int serverBits = ABSENT;
         int clientBits = ABSENT;
-        for (Param param : params) {
-            String name = param.name() == null ? "" : param.name().toLowerCase(Locale.ROOT);
+        for (ExtensionParameter param : params) {
+            // Names are case-sensitive, as everywhere in the handshake package.
+            String name = param.name();
             String value = param.value();
             switch (name) {
                 case SERVER_NO_CONTEXT_TAKEOVER -> {

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import net.jqwik.api.Arbitraries;
@@ -23,7 +22,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.wsbyhand.protocol.deflate.DeflateNegotiation.InvalidParameters;
-import org.wsbyhand.protocol.deflate.DeflateNegotiation.Param;
+import org.wsbyhand.protocol.handshake.ExtensionOffer;
+import org.wsbyhand.protocol.handshake.ExtensionParameter;
+import org.wsbyhand.protocol.handshake.HandshakeException;
 
 class DeflateNegotiationProperties {
 
@@ -32,16 +33,16 @@ class DeflateNegotiationProperties {
 
     /** Mostly known names, sometimes other case or unknown; values valid, invalid or absent. */
     @Provide
-    Arbitrary<Param> params() {
+    Arbitrary<ExtensionParameter> params() {
         Arbitrary<String> names = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.of(KNOWN)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.of(KNOWN).map(n -> n.toUpperCase(Locale.ROOT))),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ofMaxLength(25)));
+                net.jqwik.api.Tuple.of(1, Arbitraries.strings().withCharRange('a', 'z').withChars('_').ofMinLength(1).ofMaxLength(25)));
         Arbitrary<String> values = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, Arbitraries.just(null)),
                 net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(6, 17).map(String::valueOf)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ofMaxLength(6)));
-        return Combinators.combine(names, values).as(Param::new);
+                net.jqwik.api.Tuple.of(1, Arbitraries.strings().withCharRange('0', '9').withChars("az+-.").ofMinLength(1).ofMaxLength(6)));
+        return Combinators.combine(names, values).as(ExtensionParameter::new);
     }
 
     @Provide
@@ -53,17 +54,17 @@ class DeflateNegotiationProperties {
 
     @Property(tries = 2000)
     void anAcceptedOfferGetsAResponseThatRfc7692Section71AllowsAndAnAcceptableOneIsNeverDeclined(
-            @ForAll @Size(max = 6) List<@From("params") Param> offer, @ForAll("options") DeflateOptions options) {
-        Optional<List<Param>> response = assertDoesNotThrow(() -> DeflateNegotiation.accept(offer, options));
+            @ForAll @Size(max = 6) List<@From("params") ExtensionParameter> offer, @ForAll("options") DeflateOptions options) {
+        Optional<List<ExtensionParameter>> response = assertDoesNotThrow(() -> DeflateNegotiation.accept(offer, options));
         assertEquals(isAcceptable(offer), response.isPresent(), "offer " + offer + " -> " + response);
         if (response.isEmpty()) {
             return;
         }
-        List<Param> answer = response.get();
+        List<ExtensionParameter> answer = response.get();
         Map<String, String> offered = offer.stream()
-                .collect(Collectors.toMap(p -> p.name().toLowerCase(Locale.ROOT), p -> String.valueOf(p.value())));
+                .collect(Collectors.toMap(ExtensionParameter::name, p -> String.valueOf(p.value()), (a, b) -> a));
         Set<String> seen = new HashSet<>();
-        for (Param param : answer) {
+        for (ExtensionParameter param : answer) {
             assertTrue(KNOWN.contains(param.name()), "known name " + param);
             assertTrue(seen.add(param.name()), "no duplicates " + answer);
             switch (param.name()) {
@@ -96,7 +97,7 @@ class DeflateNegotiationProperties {
 
     @Property(tries = 1000)
     void aClientNeverThrowsAnythingButInvalidParametersOnAnArbitraryResponse(
-            @ForAll @Size(max = 6) List<@From("params") Param> response, @ForAll("options") DeflateOptions options) {
+            @ForAll @Size(max = 6) List<@From("params") ExtensionParameter> response, @ForAll("options") DeflateOptions options) {
         try {
             DeflateParameters agreed = DeflateNegotiation.checkResponse(response, options);
             assertEquals(15, agreed.clientMaxWindowBits(), "the client compresses with the Deflater's window");
@@ -111,7 +112,7 @@ class DeflateNegotiationProperties {
     @Property(tries = 500)
     void theServerAcceptsWhatTheClientOffersAndTheClientAcceptsTheAnswer(@ForAll("options") DeflateOptions client,
             @ForAll("options") DeflateOptions server) throws InvalidParameters {
-        List<Param> answer = DeflateNegotiation.accept(DeflateNegotiation.offer(client), server).orElseThrow();
+        List<ExtensionParameter> answer = DeflateNegotiation.accept(DeflateNegotiation.offerParameters(client), server).orElseThrow();
         DeflateParameters clientSide = DeflateNegotiation.checkResponse(answer, client);
         DeflateParameters serverSide = DeflateNegotiation.agreement(answer);
         assertEquals(serverSide.serverNoContextTakeover(), clientSide.serverNoContextTakeover());
@@ -120,18 +121,30 @@ class DeflateNegotiationProperties {
         assertEquals(serverSide.clientNoContextTakeover(), clientSide.clientNoContextTakeover());
     }
 
+    @Property(tries = 1000)
+    void theNegotiatorAnswersTheFirstAcceptableOfSeveralOffersAndDeclinesWhenNoneIs(
+            @ForAll @Size(min = 1, max = 4) List<@Size(max = 4) List<@From("params") ExtensionParameter>> offers,
+            @ForAll("options") DeflateOptions options) throws HandshakeException {
+        List<ExtensionOffer> extensionOffers = offers.stream()
+                .map(parameters -> new ExtensionOffer(DeflateNegotiation.EXTENSION_NAME, parameters)).toList();
+        Optional<ExtensionOffer> response = DeflateNegotiation.negotiator(options).negotiate(extensionOffers);
+        Optional<List<ExtensionParameter>> firstAcceptable = offers.stream().filter(DeflateNegotiationProperties::isAcceptable)
+                .findFirst().map(offer -> DeflateNegotiation.accept(offer, options).orElseThrow());
+        assertEquals(firstAcceptable, response.map(ExtensionOffer::parameters));
+        response.ifPresent(r -> assertEquals(DeflateNegotiation.EXTENSION_NAME, r.name()));
+    }
+
     /** An independent statement of the class comment's acceptance rules. */
-    private static boolean isAcceptable(List<Param> offer) {
+    private static boolean isAcceptable(List<ExtensionParameter> offer) {
         Map<String, Long> counts = offer.stream()
-                .collect(Collectors.groupingBy(p -> p.name().toLowerCase(Locale.ROOT), Collectors.counting()));
+                .collect(Collectors.groupingBy(ExtensionParameter::name, Collectors.counting()));
         if (counts.values().stream().anyMatch(c -> c > 1) || !KNOWN.containsAll(counts.keySet())) {
             return false;
         }
         Set<String> windowValues = Set.of("8", "9", "10", "11", "12", "13", "14", "15");
-        Function<Param, String> lower = p -> p.name().toLowerCase(Locale.ROOT);
-        for (Param param : offer) {
+        for (ExtensionParameter param : offer) {
             String value = param.value();
-            boolean ok = switch (lower.apply(param)) {
+            boolean ok = switch (param.name()) {
                 case "server_no_context_takeover", "client_no_context_takeover" -> value == null;
                 case "server_max_window_bits" -> "15".equals(value);
                 default -> value == null || windowValues.contains(value);

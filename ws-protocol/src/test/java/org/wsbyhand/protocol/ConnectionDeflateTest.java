@@ -395,6 +395,67 @@ class ConnectionDeflateTest {
     }
 
     @Nested
+    class ChatTraffic {
+
+        /** 200 chat messages like the chat app's: {"user":..,"text":..,"time":..}, 88 bytes on average. */
+        private List<String> chatMessages() {
+            java.util.Random random = new java.util.Random(42);
+            String[] users = {"alice", "bob", "carol", "dave", "erin"};
+            String[] words = "hello there how are you doing today the meeting is at noon see you later thanks great idea ok sure"
+                    .split(" ");
+            List<String> messages = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                StringBuilder text = new StringBuilder();
+                for (int w = 3 + random.nextInt(12); w > 0; w--) {
+                    text.append(words[random.nextInt(words.length)]).append(w > 1 ? " " : "");
+                }
+                messages.add("{\"user\":\"" + users[random.nextInt(users.length)] + "\",\"text\":\"" + text
+                        + "\",\"time\":" + (1_763_700_000_000L + i * 1234L) + "}");
+            }
+            return messages;
+        }
+
+        private long wireBytes(Connection server, List<String> messages) {
+            long total = 0;
+            for (String message : messages) {
+                server.sendText(message);
+                total += drain(server).length;
+            }
+            return total;
+        }
+
+        @Test
+        void chatJsonShrinksSeveralFoldWithContextTakeoverAndArrivesIntact() throws ProtocolException {
+            List<String> messages = chatMessages();
+            Connection plain = new Connection(Role.SERVER);
+            Connection compressing = server(new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), DeflateOptions.defaults()));
+            long uncompressed = wireBytes(plain, messages);
+
+            Connection client = client(deflate(Role.CLIENT));
+            long compressed = 0;
+            for (String message : messages) {
+                compressing.sendText(message);
+                byte[] wire = drain(compressing);
+                compressed += wire.length;
+                client.receive(ByteBuffer.wrap(wire));
+                assertEquals(new Event.Text(message), client.pollEvent());
+            }
+            // Measured: 18152 -> 5214 bytes (3.5x) with zlib level 6.
+            assertTrue(compressed * 3 < uncompressed, uncompressed + " -> " + compressed + " bytes");
+        }
+
+        @Test
+        void withoutContextTakeoverSmallMessagesGainLittle() {
+            List<String> messages = chatMessages();
+            long uncompressed = wireBytes(new Connection(Role.SERVER), messages);
+            long compressed = wireBytes(server(new PerMessageDeflate(Role.SERVER, new DeflateParameters(true, true, 15, 15),
+                    DeflateOptions.defaults())), messages);
+            // Measured: 18152 -> 15970 bytes (1.14x): each message starts with an empty window.
+            assertTrue(compressed < uncompressed && compressed * 2 > uncompressed, uncompressed + " -> " + compressed + " bytes");
+        }
+    }
+
+    @Nested
     class PreEncodedFrames {
 
         @Test

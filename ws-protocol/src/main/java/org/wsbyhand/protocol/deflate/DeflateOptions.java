@@ -31,8 +31,8 @@ public record DeflateOptions(int compressionLevel, int minMessageSize, boolean s
 
     /** zlib's default level. */
     public static final int DEFAULT_COMPRESSION_LEVEL = 6;
-    /** Messages under 64 bytes are sent as they are. */
-    public static final int DEFAULT_MIN_MESSAGE_SIZE = 64;
+    /** Messages under 32 bytes are sent as they are. */
+    public static final int DEFAULT_MIN_MESSAGE_SIZE = 32;
 
     private static final DeflateOptions DEFAULTS =
             new DeflateOptions(DEFAULT_COMPRESSION_LEVEL, DEFAULT_MIN_MESSAGE_SIZE, false, false);
@@ -47,7 +47,7 @@ public record DeflateOptions(int compressionLevel, int minMessageSize, boolean s
         }
     }
 
-    /** Level 6, 64-byte minimum, context takeover both ways. */
+    /** Level 6, 32-byte minimum, context takeover both ways. */
     public static DeflateOptions defaults() {
         return DEFAULTS;
     }

@@ -34,18 +34,18 @@ class DeflateOptionsTest {
     class Withers {
 
         @Test
-        void defaultsAreLevelSixSixtyFourBytesAndContextTakeover() {
-            assertEquals(new DeflateOptions(6, 64, false, false), DeflateOptions.defaults());
+        void defaultsAreLevelSixThirtyTwoBytesAndContextTakeover() {
+            assertEquals(new DeflateOptions(6, 32, false, false), DeflateOptions.defaults());
         }
 
         @Test
         void eachWitherChangesOneField() {
             DeflateOptions base = DeflateOptions.defaults();
-            assertEquals(new DeflateOptions(1, 64, false, false), base.withCompressionLevel(1));
+            assertEquals(new DeflateOptions(1, 32, false, false), base.withCompressionLevel(1));
             assertEquals(new DeflateOptions(6, 0, false, false), base.withMinMessageSize(0));
-            assertEquals(new DeflateOptions(6, 64, true, false), base.withServerNoContextTakeover(true));
-            assertEquals(new DeflateOptions(6, 64, false, true), base.withClientNoContextTakeover(true));
-            assertEquals(new DeflateOptions(6, 64, true, true), base.withNoContextTakeover());
+            assertEquals(new DeflateOptions(6, 32, true, false), base.withServerNoContextTakeover(true));
+            assertEquals(new DeflateOptions(6, 32, false, true), base.withClientNoContextTakeover(true));
+            assertEquals(new DeflateOptions(6, 32, true, true), base.withNoContextTakeover());
         }
     }
 }

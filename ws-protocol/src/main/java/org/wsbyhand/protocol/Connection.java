@@ -27,9 +27,9 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
  * ({@link Violation#COMPRESSED_CONTINUATION}), on a control frame with 1002
  * ({@link Violation#RESERVED_BITS}). Whole messages of at least
  * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes are sent compressed,
- * with RSV1; smaller ones and control frames never are. Fragmented messages ({@link #sendFrame}) are
- * always compressed, as one DEFLATE stream with RSV1 on the first fragment only, because their
- * total size is unknown when the first fragment goes out. The connection owns the
+ * with RSV1; smaller ones and control frames never are. Fragmented messages ({@link #sendFrame}
+ * with {@code fin} false on the first frame) are always compressed, as one DEFLATE stream with RSV1
+ * on the first fragment only, because their total size is unknown when the first fragment goes out. The connection owns the
  * {@code PerMessageDeflate} and ends its native zlib memory when it reaches {@link State#CLOSED}
  * (close handshake done, failure applied, or {@link #transportClosed()}) or on {@link #release()};
  * a caller must call one of those when the connection ends, abnormal ends included.
@@ -313,6 +313,11 @@ public final class Connection {
             }
         } else if (sendingFragmented != null) {
             throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
+        }
+        if (opcode != Opcode.CONTINUATION && fin) {
+            // One frame that is the whole message: the same as sendText/sendBinary.
+            queueMessage(opcode, payload.slice());
+            return;
         }
         if (opcode != Opcode.CONTINUATION) {
             sendingCompressed = compresses();

@@ -359,6 +359,17 @@ class ConnectionDeflateTest {
         }
 
         @Test
+        void aSingleFinalFrameIsAWholeMessageSoTheMinimumSizeApplies() throws ProtocolException {
+            Connection server = server(new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(),
+                    DeflateOptions.defaults().withMinMessageSize(6)));
+            server.sendFrame(Opcode.TEXT, ByteBuffer.wrap("Hello".getBytes(StandardCharsets.UTF_8)), true);
+            server.sendFrame(Opcode.TEXT, ByteBuffer.wrap("Hello!".getBytes(StandardCharsets.UTF_8)), true);
+            List<Frame> frames = serverFrames(drain(server));
+            assertEquals(0, frames.get(0).rsv());
+            assertEquals(Frame.RSV1, frames.get(1).rsv());
+        }
+
+        @Test
         void aClientCompressesThenMasks() throws ProtocolException {
             Connection client = client(deflate(Role.CLIENT));
             client.sendText("Hello");

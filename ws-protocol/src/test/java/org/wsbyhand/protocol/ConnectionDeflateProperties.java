@@ -105,6 +105,63 @@ class ConnectionDeflateProperties {
         server.transportClosed();
     }
 
+    /** A client frame with any flags: reserved bits, opcodes and fin chosen at random, payload compressed or not. */
+    record RawFrame(boolean fin, int rsv, int opcode, byte[] payload) {
+        byte[] encode() {
+            byte[] header = new byte[FrameEncoder.MAX_HEADER_LENGTH];
+            Opcode known = Opcode.of(opcode);
+            int n = FrameEncoder.writeHeader(header, 0, fin, rsv, known == null ? Opcode.BINARY : known, payload.length, true, 0x11223344);
+            header[0] = (byte) ((header[0] & 0xF0) | opcode);
+            byte[] frame = Arrays.copyOf(header, n + payload.length);
+            System.arraycopy(payload, 0, frame, n, payload.length);
+            Masking.mask(frame, n, payload.length, 0x11223344, 0);
+            return frame;
+        }
+    }
+
+    @Provide
+    Arbitrary<RawFrame> rawFrames() {
+        Arbitrary<byte[]> payloads = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(200),
+                Arbitraries.strings().ofMaxLength(300).map(s -> PerMessageDeflate.compressWithoutContext(
+                        ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)), 6)));
+        return Combinators.combine(Arbitraries.of(true, true, false), Arbitraries.of(0, 0, Frame.RSV1, Frame.RSV1, 2, 1),
+                Arbitraries.of(0, 0, 1, 1, 2, 2, 8, 9, 10, 3), payloads)
+                .as((fin, rsv, opcode, payload) -> {
+                    boolean control = opcode >= 8;
+                    return new RawFrame(control || fin, rsv, opcode, control ? Arrays.copyOf(payload, Math.min(payload.length, 125)) : payload);
+                });
+    }
+
+    @Property(tries = 300)
+    void anyFrameSequenceOnACompressingServerFailsOnlyWithAProtocolExceptionAndReleasesZlibMemoryWhenClosed(
+            @ForAll @Size(max = 8) List<@From("rawFrames") RawFrame> frames,
+            @ForAll @IntRange(min = 1, max = 300) int chunkSize) {
+        PerMessageDeflate deflate = new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), DeflateOptions.defaults());
+        Connection server = new Connection(Role.SERVER, Limits.defaults().withMaxMessageSize(2000), null, deflate);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        frames.forEach(frame -> wire.writeBytes(frame.encode()));
+        byte[] bytes = wire.toByteArray();
+        try {
+            for (int i = 0; i < bytes.length; i += chunkSize) {
+                server.receive(ByteBuffer.wrap(bytes, i, Math.min(chunkSize, bytes.length - i)).slice());
+                while (server.pollEvent() != null) {
+                    // drain, so a peer's close takes effect
+                }
+            }
+        } catch (ProtocolException expected) {
+            while (server.pollEvent() != null) {
+                // the failure takes effect once the events before it are polled
+            }
+            assertEquals(Connection.State.CLOSED, server.state());
+        }
+        if (server.state() == Connection.State.CLOSED) {
+            assertTrue(deflate.isClosed(), "a closed connection released its zlib streams");
+        }
+        server.transportClosed();
+        assertTrue(deflate.isClosed());
+    }
+
     private static Connection connection(Role role, PerMessageDeflate deflate) {
         return new Connection(role, Limits.defaults(), role == Role.CLIENT ? MaskKeys.fixed(0x5a5a1234) : null, deflate);
     }

@@ -267,21 +267,34 @@ public final class PerMessageDeflate implements AutoCloseable {
      * {@code maxSize} bytes with {@link Violation#MESSAGE_TOO_BIG} before allocating it.
      */
     public byte[] decompress(byte[] payload, int maxSize) throws ProtocolException {
-        byte[][] buffer = {new byte[Math.min(maxSize, Math.max(64, payload.length * 4))]};
-        int[] size = {0};
-        InflateSink sink = (bytes, offset, length) -> {
-            if ((long) size[0] + length > maxSize) {
+        BoundedBuffer out = new BoundedBuffer(maxSize, payload.length * 4);
+        inflate(payload, 0, payload.length, out);
+        finishMessage(out);
+        return Arrays.copyOf(out.bytes, out.size);
+    }
+
+    /** Collects inflated bytes, refusing to grow past its maximum. */
+    private static final class BoundedBuffer implements InflateSink {
+        private final int maxSize;
+        private byte[] bytes;
+        private int size;
+
+        BoundedBuffer(int maxSize, int expected) {
+            this.maxSize = maxSize;
+            this.bytes = new byte[Math.max(0, Math.min(maxSize, Math.max(64, expected)))];
+        }
+
+        @Override
+        public void write(byte[] chunk, int offset, int length) throws ProtocolException {
+            if ((long) size + length > maxSize) {
                 throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "more than " + maxSize + " bytes after inflating");
             }
-            if (size[0] + length > buffer[0].length) {
-                buffer[0] = Arrays.copyOf(buffer[0], (int) Math.min(maxSize, Math.max(size[0] + length, 2L * buffer[0].length)));
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(maxSize, Math.max(size + length, 2L * bytes.length)));
             }
-            System.arraycopy(bytes, offset, buffer[0], size[0], length);
-            size[0] += length;
-        };
-        inflate(payload, 0, payload.length, sink);
-        finishMessage(sink);
-        return Arrays.copyOf(buffer[0], size[0]);
+            System.arraycopy(chunk, offset, bytes, size, length);
+            size += length;
+        }
     }
 
     private void drain(InflateSink sink) throws ProtocolException {

@@ -83,6 +83,14 @@ public final class PerMessageDeflate implements AutoCloseable {
     private boolean sendContextStale;
     private boolean closed;
 
+    // Statistics of this instance (see the accessors).
+    private long messagesCompressed;
+    private long bytesBeforeCompression;
+    private long bytesAfterCompression;
+    private long messagesInflated;
+    private long bytesBeforeInflation;
+    private long bytesAfterInflation;
+
     /**
      * The transformation for the {@code role} side of a connection that agreed on {@code parameters}.
      *
@@ -143,13 +151,17 @@ public final class PerMessageDeflate implements AutoCloseable {
             deflater.reset();
         }
         sendContextStale = false;
+        int inputLength = fragment.remaining();
         byte[] out = deflate(deflater, fragment);
         if (fin) {
             out = endMessage(out);
             if (sendNoContextTakeover) {
                 endDeflater();
             }
+            messagesCompressed++;
         }
+        bytesBeforeCompression += inputLength;
+        bytesAfterCompression += out.length;
         return out;
     }
 
@@ -234,6 +246,7 @@ public final class PerMessageDeflate implements AutoCloseable {
             inflater = new Inflater(true);
             LIVE_INFLATERS.incrementAndGet();
         }
+        bytesBeforeInflation += length;
         if (inflater.finished() || length == 0) {
             return; // after a BFINAL block the rest of the message is not DEFLATE data
         }
@@ -260,6 +273,7 @@ public final class PerMessageDeflate implements AutoCloseable {
         } else if (inflater.finished()) {
             inflater.reset();
         }
+        messagesInflated++;
     }
 
     /**
@@ -309,6 +323,7 @@ public final class PerMessageDeflate implements AutoCloseable {
                 throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, e.getMessage());
             }
             if (n > 0) {
+                bytesAfterInflation += n;
                 sink.write(chunk, 0, n);
                 continue;
             }
@@ -331,6 +346,36 @@ public final class PerMessageDeflate implements AutoCloseable {
     /** This side's options. */
     public DeflateOptions options() {
         return options;
+    }
+
+    /** Messages this instance compressed (whole messages and finished fragmented ones). */
+    public long messagesCompressed() {
+        return messagesCompressed;
+    }
+
+    /** Bytes this instance was given to compress. */
+    public long bytesBeforeCompression() {
+        return bytesBeforeCompression;
+    }
+
+    /** Bytes this instance's compression produced (frame payloads, without headers). */
+    public long bytesAfterCompression() {
+        return bytesAfterCompression;
+    }
+
+    /** Compressed messages this instance inflated to the end. */
+    public long messagesInflated() {
+        return messagesInflated;
+    }
+
+    /** Compressed payload bytes this instance was given to inflate. */
+    public long bytesBeforeInflation() {
+        return bytesBeforeInflation;
+    }
+
+    /** Bytes this instance's inflation produced. */
+    public long bytesAfterInflation() {
+        return bytesAfterInflation;
     }
 
     /** Whether {@link #close()} was called. */

@@ -372,4 +372,25 @@ class PerMessageDeflateTest {
             assertEquals(deflaters, PerMessageDeflate.liveDeflaters());
         }
     }
+
+    @Nested
+    class Statistics {
+
+        @Test
+        void countsMessagesAndBytesBothWays() throws ProtocolException {
+            try (PerMessageDeflate server = server(DeflateParameters.defaults())) {
+                server.compress(ByteBuffer.wrap(HELLO));
+                server.compressFragment(ByteBuffer.wrap(HELLO), false);
+                server.compressFragment(ByteBuffer.wrap(HELLO), true);
+                assertEquals(2, server.messagesCompressed());
+                assertEquals(15, server.bytesBeforeCompression());
+                assertTrue(server.bytesAfterCompression() > 7, "at least the first message's 7 bytes");
+
+                inflate(server, hex("f2 48 cd"), hex("c9 c9 07 00"));
+                assertEquals(1, server.messagesInflated());
+                assertEquals(7, server.bytesBeforeInflation());
+                assertEquals(5, server.bytesAfterInflation());
+            }
+        }
+    }
 }

@@ -42,7 +42,10 @@ public final class Connection {
     public enum State {
         /** Messages flow both ways. */
         OPEN,
-        /** This side sent a close frame and waits for the peer's. */
+        /**
+         * This side sent a close frame and waits for the peer's. Messages still arrive and pings are
+         * still answered (section 5.5.2), but the caller can send nothing more.
+         */
         CLOSING,
         /** Both close frames were exchanged, or the connection failed. Nothing more is sent. */
         CLOSED
@@ -165,8 +168,9 @@ public final class Connection {
     }
 
     /**
-     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
-     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     * The next event, or {@code null} when there is none. When the peer's close frame arrives
+     * behind other events, polling its {@link Event.Close} queues the echoing close frame and makes
+     * the connection {@link State#CLOSED}; with no event before it, that happens at once.
      */
     public Event pollEvent() {
         if (pendingFailure != null) {
@@ -258,6 +262,11 @@ public final class Connection {
             outboundBytes -= next.remaining();
         }
         return next;
+    }
+
+    /** How many events wait to be polled. */
+    int pendingEvents() {
+        return events.size();
     }
 
     /** Whether {@link #pollOutbound} has something. */
@@ -433,6 +442,14 @@ public final class Connection {
     /** Whether the peer's close frame arrived. */
     public boolean closeReceived() {
         return closeReceived;
+    }
+
+    /**
+     * The capacity of the buffer that holds a fragmented message being reassembled, 0 when there is
+     * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
+     */
+    int reassemblyCapacity() {
+        return receiver.message == null ? 0 : receiver.message.length;
     }
 
     /** This side's role. */
@@ -694,8 +711,9 @@ public final class Connection {
             switch (frameOpcode) {
                 case PING -> {
                     byte[] data = Arrays.copyOf(payload, controlSize);
-                    if (state == State.OPEN) {
-                        // Section 5.5.2: answer with a pong carrying the same application data.
+                    if (state != State.CLOSED) {
+                        // Section 5.5.2: answer with a pong carrying the same application data,
+                        // also after sending our close: only a received close frame exempts us.
                         queueControl(Opcode.PONG, ByteBuffer.wrap(data));
                     }
                     events.addLast(new Event.Ping(data));
@@ -712,6 +730,9 @@ public final class Connection {
                     closeReceived = true;
                     pendingPeerClose = close;
                     resetMessage();
+                    if (events.isEmpty()) {
+                        applyPeerClose();
+                    }
                     events.addLast(new Event.Close(close.code(), close.reason()));
                     return false;
                 }

@@ -1,0 +1,188 @@
+package org.wsbyhand.chat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the chat app can be told at start, with safe defaults. Command-line options win over
+ * environment variables, which win over the defaults:
+ *
+ * <pre>
+ * option                  env                   default   meaning
+ * --port N                PORT                  8080      TCP port, 0 = any free port
+ * --bind ADDR             CHAT_BIND             0.0.0.0   address to listen on
+ * --allowed-origin O      CHAT_ALLOWED_ORIGINS  (none)    extra page origin allowed to connect (repeatable;
+ *   --allowed-origins O,O                                 env: comma-separated); the app's own host always is
+ * --store memory          CHAT_STORE            memory    message store and broadcaster implementation
+ * --history N                                   50        messages kept and sent on connect
+ * --max-user N                                  32        longest user name, in code points
+ * --max-text N                                  500       longest message text, in code points
+ * --max-message-bytes N                         16384     largest WebSocket message/frame; larger -> close 1009
+ * --rate N                                      5         messages per second per connection (token bucket)
+ * --burst N                                     5         messages a connection may send at once
+ * --max-outbound-bytes N                        1048576   unsent bytes queued per client before it is dropped
+ * </pre>
+ *
+ * @param bindAddress      the address to listen on
+ * @param port             the TCP port, 0-65535 (0 picks a free port)
+ * @param allowedOrigins   extra origins whose pages may connect, besides the app's own host
+ * @param store            the store/broadcaster implementation; {@code memory} for now
+ * @param history          messages kept and sent to a client on connect, 1-1000
+ * @param inputRules       the user name and text limits
+ * @param maxMessageBytes  the largest message a client may send, 1 KiB - 1 MiB
+ * @param ratePerSecond    messages per second per connection, at least 1
+ * @param rateBurst        messages a connection may send in a burst, at least 1
+ * @param maxOutboundBytes the bytes queued per client before it is closed as too slow, at least 64 KiB
+ */
+public record ChatConfig(
+        String bindAddress,
+        int port,
+        List<String> allowedOrigins,
+        String store,
+        int history,
+        InputRules inputRules,
+        int maxMessageBytes,
+        int ratePerSecond,
+        int rateBurst,
+        int maxOutboundBytes) {
+
+    /** The store and broadcaster implementations {@code --store} accepts. */
+    public static final List<String> STORES = List.of("memory");
+
+    /** The usage text {@code --help} prints. */
+    public static final String USAGE = """
+            Usage: chat-app [options]
+              --port N                 TCP port (env PORT, default 8080; 0 = any free port)
+              --bind ADDR              address to listen on (env CHAT_BIND, default 0.0.0.0)
+              --allowed-origin O       also accept WebSocket upgrades from pages of origin O,
+                                       e.g. https://chat.example.com (repeatable; env
+                                       CHAT_ALLOWED_ORIGINS, comma-separated). Pages served by
+                                       this app itself are always accepted.
+              --allowed-origins O,O    several origins at once
+              --store memory           message store and broadcast (env CHAT_STORE, default memory)
+              --history N              messages kept and sent on connect (default 50)
+              --max-user N             longest user name in characters (default 32)
+              --max-text N             longest message text in characters (default 500)
+              --max-message-bytes N    largest WebSocket message; larger closes with 1009 (default 16384)
+              --rate N                 messages per second per connection (default 5)
+              --burst N                messages at once per connection (default 5)
+              --max-outbound-bytes N   bytes queued for a slow client before it is dropped (default 1048576)
+              --help                   print this and exit
+            """;
+
+    /** The defaults: port 8080 on all interfaces, in-memory store, limits as documented above. */
+    public static ChatConfig defaults() {
+        return new ChatConfig("0.0.0.0", 8080, List.of(), "memory", 50, InputRules.DEFAULT,
+                16 * 1024, 5, 5, 1024 * 1024);
+    }
+
+    /** Validates every field once. */
+    public ChatConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(inputRules, "inputRules");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        check(port >= 0 && port <= 65535, "port must be 0-65535, was " + port);
+        check(STORES.contains(store), "store must be one of " + STORES + ", was " + store);
+        check(history >= 1 && history <= 1000, "history must be 1-1000, was " + history);
+        check(maxMessageBytes >= 1024 && maxMessageBytes <= 1024 * 1024,
+                "max message bytes must be 1024-1048576, was " + maxMessageBytes);
+        check(ratePerSecond >= 1, "rate must be at least 1, was " + ratePerSecond);
+        check(rateBurst >= 1, "burst must be at least 1, was " + rateBurst);
+        check(maxOutboundBytes >= 64 * 1024, "max outbound bytes must be at least 65536, was " + maxOutboundBytes);
+        for (String origin : allowedOrigins) {
+            check(OriginPolicy.normalize(origin).isPresent(),
+                    "allowed origin must look like scheme://host[:port], was " + origin);
+        }
+    }
+
+    /**
+     * Reads the command line and the environment.
+     *
+     * @throws IllegalArgumentException with a message for the user: an unknown option, a missing
+     *     or malformed value, or a value out of range
+     */
+    public static ChatConfig parse(List<String> args, Map<String, String> env) {
+        ChatConfig d = defaults();
+        String bind = env.getOrDefault("CHAT_BIND", d.bindAddress());
+        int port = env.containsKey("PORT") ? integer("PORT", env.get("PORT")) : d.port();
+        List<String> origins = new ArrayList<>(splitOrigins(env.getOrDefault("CHAT_ALLOWED_ORIGINS", "")));
+        boolean originsFromArgs = false;
+        String store = env.getOrDefault("CHAT_STORE", d.store());
+        int history = d.history();
+        int maxUser = d.inputRules().maxUserLength();
+        int maxText = d.inputRules().maxTextLength();
+        int maxMessage = d.maxMessageBytes();
+        int rate = d.ratePerSecond();
+        int burst = d.rateBurst();
+        int outbound = d.maxOutboundBytes();
+
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + arg);
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            if (name.equals("--allowed-origin") || name.equals("--allowed-origins")) {
+                if (!originsFromArgs) {
+                    origins.clear(); // the command line replaces the environment's list
+                    originsFromArgs = true;
+                }
+                origins.addAll(splitOrigins(value));
+                continue;
+            }
+            switch (name) {
+                case "--port" -> port = integer(name, value);
+                case "--bind" -> bind = value;
+                case "--store" -> store = value;
+                case "--history" -> history = integer(name, value);
+                case "--max-user" -> maxUser = integer(name, value);
+                case "--max-text" -> maxText = integer(name, value);
+                case "--max-message-bytes" -> maxMessage = integer(name, value);
+                case "--rate" -> rate = integer(name, value);
+                case "--burst" -> burst = integer(name, value);
+                case "--max-outbound-bytes" -> outbound = integer(name, value);
+                default -> throw new IllegalArgumentException("unknown option: " + name);
+            }
+        }
+        InputRules rules = new InputRules(maxUser, maxText);
+        return new ChatConfig(bind, port, origins, store, history, rules, maxMessage, rate, burst, outbound);
+    }
+
+    /** Whether the arguments ask for the usage text. */
+    public static boolean wantsHelp(List<String> args) {
+        return args.contains("--help") || args.contains("-h");
+    }
+
+    private static List<String> splitOrigins(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, was \"" + value + "\"");
+        }
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

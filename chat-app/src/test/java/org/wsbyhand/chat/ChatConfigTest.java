@@ -1,0 +1,140 @@
+package org.wsbyhand.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChatConfigTest {
+
+    private static ChatConfig parse(List<String> args, Map<String, String> env) {
+        return ChatConfig.parse(args, env);
+    }
+
+    private static String error(List<String> args, Map<String, String> env) {
+        return assertThrows(IllegalArgumentException.class, () -> parse(args, env)).getMessage();
+    }
+
+    @Nested
+    class Defaults {
+        @Test
+        void noArgumentsAndNoEnvironmentGiveTheDefaults() {
+            ChatConfig c = parse(List.of(), Map.of());
+            assertEquals(ChatConfig.defaults(), c);
+            assertEquals(8080, c.port());
+            assertEquals("0.0.0.0", c.bindAddress());
+            assertEquals("memory", c.store());
+            assertEquals(50, c.history());
+            assertEquals(new InputRules(32, 500), c.inputRules());
+            assertEquals(16384, c.maxMessageBytes());
+            assertEquals(5, c.ratePerSecond());
+            assertEquals(5, c.rateBurst());
+            assertEquals(List.of(), c.allowedOrigins());
+        }
+    }
+
+    @Nested
+    class Options {
+        @Test
+        void portComesFromTheCommandLineInBothSpellings() {
+            assertEquals(9000, parse(List.of("--port", "9000"), Map.of()).port());
+            assertEquals(9001, parse(List.of("--port=9001"), Map.of()).port());
+        }
+
+        @Test
+        void portComesFromThePortVariable() {
+            assertEquals(7000, parse(List.of(), Map.of("PORT", "7000")).port());
+        }
+
+        @Test
+        void theCommandLineWinsOverTheEnvironment() {
+            assertEquals(9000, parse(List.of("--port", "9000"), Map.of("PORT", "7000")).port());
+        }
+
+        @Test
+        void originsAccumulateFromRepeatedAndCommaSeparatedOptions() {
+            ChatConfig c = parse(List.of("--allowed-origin", "https://a.example",
+                    "--allowed-origins", "https://b.example, http://c.example:8080"), Map.of());
+            assertEquals(List.of("https://a.example", "https://b.example", "http://c.example:8080"), c.allowedOrigins());
+        }
+
+        @Test
+        void originsComeFromTheEnvironmentUnlessTheCommandLineGivesSome() {
+            Map<String, String> env = Map.of("CHAT_ALLOWED_ORIGINS", "https://a.example,https://b.example");
+            assertEquals(List.of("https://a.example", "https://b.example"), parse(List.of(), env).allowedOrigins());
+            assertEquals(List.of("https://c.example"),
+                    parse(List.of("--allowed-origin", "https://c.example"), env).allowedOrigins());
+        }
+
+        @Test
+        void limitsAreSetByTheirOptions() {
+            ChatConfig c = parse(List.of("--history", "20", "--max-user", "10", "--max-text", "100",
+                    "--max-message-bytes", "4096", "--rate", "2", "--burst", "3", "--max-outbound-bytes", "70000",
+                    "--bind", "127.0.0.1", "--store", "memory"), Map.of());
+            assertEquals(new ChatConfig("127.0.0.1", 8080, List.of(), "memory", 20, new InputRules(10, 100),
+                    4096, 2, 3, 70000), c);
+        }
+
+        @Test
+        void helpIsRecognized() {
+            assertTrue(ChatConfig.wantsHelp(List.of("--port", "1", "--help")));
+            assertFalse(ChatConfig.wantsHelp(List.of("--port", "1")));
+        }
+    }
+
+    @Nested
+    class Errors {
+        @Test
+        void anUnknownOptionIsNamed() {
+            assertEquals("unknown option: --colour", error(List.of("--colour", "blue"), Map.of()));
+        }
+
+        @Test
+        void aMissingValueIsNamed() {
+            assertEquals("--port needs a value", error(List.of("--port"), Map.of()));
+        }
+
+        @Test
+        void aNonNumberIsNamed() {
+            assertEquals("--port must be an integer, was \"http\"", error(List.of("--port", "http"), Map.of()));
+            assertEquals("PORT must be an integer, was \"x\"", error(List.of(), Map.of("PORT", "x")));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"-1", "65536"})
+        void aPortOutOfRangeIsRefused(String port) {
+            assertTrue(error(List.of("--port", port), Map.of()).startsWith("port must be 0-65535"));
+        }
+
+        @Test
+        void anUnknownStoreIsRefused() {
+            assertTrue(error(List.of("--store", "mongo"), Map.of()).startsWith("store must be one of [memory]"));
+        }
+
+        @Test
+        void anOriginThatIsNotAnOriginIsRefused() {
+            assertTrue(error(List.of("--allowed-origin", "example.com"), Map.of()).startsWith("allowed origin"));
+        }
+
+        @Test
+        void aStrayArgumentIsRefused() {
+            assertEquals("unexpected argument: 8080", error(List.of("8080"), Map.of()));
+        }
+
+        @Test
+        void limitsOutOfRangeAreRefused() {
+            error(List.of("--history", "0"), Map.of());
+            error(List.of("--max-text", "0"), Map.of());
+            error(List.of("--max-message-bytes", "100"), Map.of());
+            error(List.of("--rate", "0"), Map.of());
+            error(List.of("--max-outbound-bytes", "10"), Map.of());
+        }
+    }
+}

@@ -1,0 +1,515 @@
+package org.wsbyhand.server;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.Connection;
+import org.wsbyhand.protocol.Event;
+import org.wsbyhand.protocol.ProtocolException;
+import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HandshakeResult;
+import org.wsbyhand.protocol.handshake.HttpRequest;
+
+/**
+ * The virtual thread that serves one accepted socket from its first byte to its close: reads the
+ * HTTP head within the handshake timeout, answers a static file or an error, or upgrades; then
+ * loops reading into a reused buffer, feeding the session's {@link Connection} under the session
+ * lock, and calling the handler outside the lock, in order.
+ *
+ * <p>This thread also keeps the clock for its session, which the protocol never reads: the socket
+ * read timeout is set to the nearest of the ping, pong, idle and close deadlines, and a timed-out
+ * read runs the timer. A close started by another thread arms a watchdog on the server's timer that
+ * drops the socket if the peer never answers.
+ */
+final class ConnectionLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLoop.class);
+    /** Idle sessions hold this much read buffer; bursts grow it up to {@link #READ_BUFFER_MAX}. */
+    static final int READ_BUFFER_MIN = 2 * 1024;
+    static final int READ_BUFFER_MAX = 64 * 1024;
+    /** Bytes a closing socket discards at most while waiting for the peer's FIN. */
+    private static final int LINGER_MAX_BYTES = 1 << 20;
+
+    private final WebSocketServer server;
+    private final ServerConfig config;
+    private final Counters counters;
+    private final Socket socket;
+    private final String id;
+    private final InetSocketAddress remote;
+    private volatile ServerSession session;
+
+    private WebSocketHandler handler;
+    private final List<Event> events = new ArrayList<>(4);
+    private Throwable error;
+    private boolean handlerFailed;
+    private boolean transportGone;
+    private boolean peerUnresponsive;
+
+    ConnectionLoop(WebSocketServer server, Socket socket, String id) {
+        this.server = server;
+        this.config = server.config();
+        this.counters = server.counters();
+        this.socket = socket;
+        this.id = id;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public void run() {
+        try {
+            serve();
+        } catch (IOException e) {
+            log.debug("connection {} ({}): {}", id, remote, e.toString());
+        } catch (RuntimeException | Error e) {
+            log.error("connection {} ({}): unexpected failure", id, remote, e);
+        } finally {
+            abort();
+            server.loopFinished(this);
+        }
+    }
+
+    /** Drops the socket at once, from any thread; blocked reads and writes fail. */
+    void abort() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("connection {}: close failed: {}", id, e.toString());
+        }
+    }
+
+    /** Server shutdown: 1001 to an open session, or drop a connection that has none yet. */
+    void goingAway() {
+        ServerSession s = session;
+        if (s != null) {
+            s.close(CloseCode.GOING_AWAY, "server shutting down");
+        } else {
+            abort();
+        }
+    }
+
+    private void serve() throws IOException {
+        long deadline = System.nanoTime() + config.handshakeTimeout().toNanos();
+        socket.setTcpNoDelay(true);
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        Optional<Handshaker.ReadHead> read;
+        try {
+            if (socket instanceof SSLSocket ssl) {
+                socket.setSoTimeout(millisUntil(deadline));
+                ssl.startHandshake();
+            }
+            read = Handshaker.readHead(in, socket, config.limits(), deadline);
+        } catch (SocketTimeoutException e) {
+            log.info("connection {} ({}): no complete request head within {}, dropped", id, remote,
+                    config.handshakeTimeout());
+            counters.upgradesRejected.increment();
+            HttpResponses.error(out, 408, "", Map.of(), true);
+            return;
+        } catch (HandshakeException e) {
+            log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
+            counters.upgradesRejected.increment();
+            out.write(e.responseBytes());
+            out.flush();
+            return;
+        } catch (SSLException e) {
+            log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
+            return;
+        }
+        if (read.isEmpty()) {
+            return;
+        }
+        HttpRequest head = read.get().request();
+        String path;
+        try {
+            path = PercentDecoding.decode(head.path(), false);
+        } catch (IllegalArgumentException e) {
+            reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
+            return;
+        }
+        WebSocketHandler routed = config.routes().get(path);
+        // A WebSocket route, or a WebSocket upgrade anywhere, goes to the handshake; other upgrade
+        // offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7) on static files.
+        if (routed != null || head.headers().containsToken("Upgrade", "websocket")) {
+            upgrade(in, out, head, routed, read.get().leftover());
+        } else if (config.staticFiles().isPresent()) {
+            counters.httpRequests.increment();
+            int status = config.staticFiles().get().respond(head, out);
+            log.debug("connection {} ({}): {} {} -> {}", id, remote, head.method(), head.target(), status);
+        } else {
+            counters.httpRequests.increment();
+            HttpResponses.error(out, 404, "", Map.of(), !head.method().equals("HEAD"));
+        }
+    }
+
+    private void upgrade(InputStream in, OutputStream out, HttpRequest head, WebSocketHandler routed, byte[] leftover)
+            throws IOException {
+        if (routed == null) {
+            reject(out, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
+            return;
+        }
+        HandshakeResult accepted;
+        try {
+            accepted = server.handshake().accept(head);
+        } catch (HandshakeException e) {
+            reject(out, head, e);
+            return;
+        }
+        Optional<String> origin = head.headers().first("Origin");
+        if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
+            reject(out, head, HandshakeException.reject(403, "origin not allowed"));
+            return;
+        }
+        HttpUpgradeRequest request = new HttpUpgradeRequest(head, remote);
+        if (server.isClosing()) {
+            reject(out, head, HandshakeException.reject(503, "server shutting down"));
+            return;
+        }
+        if (!server.tryReserveSession()) {
+            reject(out, head, HandshakeException.reject(503, "too many connections"));
+            return;
+        }
+        boolean started = false;
+        try {
+            UpgradeDecision decision;
+            try {
+                decision = config.upgradeHook().decide(request);
+            } catch (RuntimeException e) {
+                log.warn("connection {} ({}): upgrade hook failed", id, remote, e);
+                decision = UpgradeDecision.reject(500, "");
+            }
+            if (decision instanceof UpgradeDecision.Reject rejected) {
+                reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
+                return;
+            }
+            Optional<String> subprotocol = accepted.subprotocol();
+            Connection connection = new Connection(Role.SERVER, config.limits());
+            out.write(accepted.response().toBytes());
+            out.flush();
+            counters.upgradesAccepted.increment();
+            socket.setSoTimeout(0);
+            session = new ServerSession(id, request, subprotocol, connection, out, config, counters,
+                    this::abort, () -> server.armCloseDeadline(this));
+            handler = routed;
+            started = true;
+            runSession(in, leftover);
+        } finally {
+            if (!started) {
+                server.releaseSession();
+            }
+        }
+    }
+
+    private boolean originAllowed(String origin) {
+        String lower = origin.toLowerCase(Locale.ROOT);
+        return config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(lower));
+    }
+
+    private void reject(OutputStream out, HttpRequest head, HandshakeException rejection) throws IOException {
+        log.info("connection {} ({}): upgrade of {} refused with {}: {}", id, remote, head.target(),
+                rejection.status(), rejection.reason());
+        counters.upgradesRejected.increment();
+        out.write(rejection.responseBytes());
+        out.flush();
+    }
+
+    private void runSession(InputStream in, byte[] leftover) {
+        ServerSession s = session;
+        server.sessionStarted(s);
+        try {
+            try {
+                handler.onOpen(s);
+            } catch (RuntimeException e) {
+                handlerFailed(e);
+            }
+            if (leftover.length > 0) {
+                feed(ByteBuffer.wrap(leftover));
+            }
+            readLoop(in);
+        } finally {
+            finish();
+        }
+    }
+
+    private void readLoop(InputStream in) {
+        ServerSession s = session;
+        long pingInterval = config.pingInterval().toNanos();
+        long pongTimeout = config.pongTimeout().toNanos();
+        long idleTimeout = config.idleTimeout().toNanos();
+        long closeTimeout = config.closeTimeout().toNanos();
+        byte[] buffer = new byte[READ_BUFFER_MIN];
+        long lastRead = System.nanoTime();
+        boolean pingOutstanding = false;
+        long pongDeadline = 0;
+        long closeDeadline = 0;
+        boolean closing = false;
+        long pings = 0;
+        int soTimeout = 0;
+        while (s.state() != Connection.State.CLOSED) {
+            long now = System.nanoTime();
+            long wait = Long.MAX_VALUE;
+            if (s.state() == Connection.State.CLOSING) {
+                if (!closing) {
+                    closing = true;
+                    closeDeadline = now + closeTimeout;
+                }
+                wait = closeDeadline - now;
+            } else {
+                if (pingInterval > 0) {
+                    wait = pingOutstanding ? pongDeadline - now : lastRead + pingInterval - now;
+                }
+                if (idleTimeout > 0) {
+                    wait = Math.min(wait, lastRead + idleTimeout - now);
+                }
+            }
+            if (wait <= 0) {
+                if (closing) {
+                    log.debug("session {} ({}): no close frame within {}, dropping", id, remote, config.closeTimeout());
+                    peerUnresponsive = true;
+                    return;
+                }
+                if (idleTimeout > 0 && now - lastRead >= idleTimeout) {
+                    log.info("session {} ({}): nothing received for {}, closing", id, remote, config.idleTimeout());
+                    s.close(CloseCode.GOING_AWAY, "idle timeout");
+                } else if (pingOutstanding) {
+                    log.info("session {} ({}): no answer to a ping within {}, closing", id, remote, config.pongTimeout());
+                    recordError(new TimeoutException("no answer to a ping within " + config.pongTimeout()));
+                    s.close(CloseCode.INTERNAL_ERROR, "keepalive ping timeout");
+                    peerUnresponsive = true;
+                    return;
+                } else {
+                    pings++;
+                    s.sendPing(ByteBuffer.allocate(8).putLong(pings).array());
+                    pingOutstanding = true;
+                    pongDeadline = now + pongTimeout;
+                }
+                continue;
+            }
+            int timeout = wait == Long.MAX_VALUE ? 0
+                    : (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(wait) + 1));
+            int n;
+            try {
+                if (timeout != soTimeout) {
+                    socket.setSoTimeout(timeout);
+                    soTimeout = timeout;
+                }
+                n = in.read(buffer, 0, buffer.length);
+            } catch (SocketTimeoutException e) {
+                continue;
+            } catch (IOException e) {
+                log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
+                transportGone = true;
+                return;
+            }
+            if (n < 0) {
+                transportGone = true;
+                return;
+            }
+            lastRead = System.nanoTime();
+            pingOutstanding = false;
+            counters.bytesIn.add(n);
+            feed(ByteBuffer.wrap(buffer, 0, n));
+            // A full read suggests a big frame in flight: read in larger steps. A small read on a
+            // grown buffer means the burst is over: give the memory back.
+            if (n == buffer.length && buffer.length < READ_BUFFER_MAX) {
+                buffer = new byte[buffer.length * 2];
+            } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN) {
+                buffer = new byte[READ_BUFFER_MIN];
+            }
+        }
+    }
+
+    /** Feeds received bytes under the lock, then runs the handler for each event outside it. */
+    private void feed(ByteBuffer data) {
+        ServerSession s = session;
+        ProtocolException violation = null;
+        s.lock().lock();
+        try {
+            Connection connection = s.connection();
+            try {
+                connection.receive(data);
+            } catch (ProtocolException e) {
+                violation = e;
+            }
+            Event event;
+            while ((event = connection.pollEvent()) != null) {
+                events.add(event);
+            }
+            s.afterCall();
+        } finally {
+            s.lock().unlock();
+        }
+        for (Event event : events) {
+            dispatch(s, event);
+        }
+        events.clear();
+        if (violation != null) {
+            log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
+            recordError(violation);
+        }
+    }
+
+    private void dispatch(ServerSession s, Event event) {
+        try {
+            switch (event) {
+                case Event.Text text -> {
+                    counters.messagesIn.increment();
+                    if (!handlerFailed) {
+                        handler.onText(s, text.text());
+                    }
+                }
+                case Event.Binary binary -> {
+                    counters.messagesIn.increment();
+                    if (!handlerFailed) {
+                        handler.onBinary(s, binary.data());
+                    }
+                }
+                case Event.Pong pong -> {
+                    if (!handlerFailed) {
+                        handler.onPong(s, pong.payload());
+                    }
+                }
+                case Event.Ping ping -> {
+                    // RFC 6455 5.5.2: the connection already queued the pong.
+                }
+                case Event.Close close -> {
+                    // The connection echoed it (RFC 6455 5.5.1); the read loop ends on CLOSED.
+                }
+            }
+        } catch (RuntimeException e) {
+            handlerFailed(e);
+        }
+    }
+
+    private void handlerFailed(RuntimeException e) {
+        log.warn("session {} ({}): handler failed, closing with 1011", id, remote, e);
+        handlerFailed = true;
+        recordError(e);
+        // RFC 6455 7.4.1: 1011 for an unexpected condition; no detail goes on the wire.
+        session.close(CloseCode.INTERNAL_ERROR, "");
+    }
+
+    private void recordError(Throwable e) {
+        if (error == null) {
+            error = e;
+        }
+    }
+
+    /**
+     * Ends the session: flush our close frame, settle the close code, run onError/onClose exactly
+     * once, then close the TCP connection (lingering for the client's FIN unless it is gone).
+     */
+    private void finish() {
+        ServerSession s = session;
+        long closeTimeout = config.closeTimeout().toNanos();
+        CloseCode code;
+        String reason;
+        s.lock().lock();
+        try {
+            if (!transportGone) {
+                s.outbound().awaitDrained(closeTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.lock().unlock();
+        }
+        s.lock().lock();
+        try {
+            Connection connection = s.connection();
+            if (connection.state() != Connection.State.CLOSED) {
+                // EOF, a read error, an unanswered close or ping: the transport is done for us.
+                connection.transportClosed();
+            }
+            code = connection.closeCode();
+            reason = connection.closeReason();
+            s.afterCall();
+        } finally {
+            s.lock().unlock();
+        }
+        if (error == null && s.wasSlowConsumer()) {
+            error = new SlowConsumerException(s.maxOutboundBytes());
+        }
+        if (error == null && code.equals(CloseCode.ABNORMAL_CLOSURE)) {
+            error = new EOFException("connection ended without a close frame");
+            log.debug("session {} ({}): ended without a close frame", id, remote);
+        }
+        counters.closed(code);
+        server.sessionEnded(s);
+        if (error != null) {
+            try {
+                handler.onError(s, error);
+            } catch (RuntimeException e) {
+                log.warn("session {} ({}): onError failed", id, remote, e);
+            }
+        }
+        try {
+            handler.onClose(s, code, reason);
+        } catch (RuntimeException e) {
+            log.warn("session {} ({}): onClose failed", id, remote, e);
+        }
+        if (!transportGone && !peerUnresponsive) {
+            lingerClose(closeTimeout);
+        }
+        abort();
+    }
+
+    /**
+     * RFC 6455 7.1.1: the server closes the TCP connection first. Half-closing and reading until the
+     * client's FIN (bounded in time and bytes) keeps the kernel from answering unread bytes with a
+     * reset that could destroy our close frame before the client reads it.
+     */
+    private void lingerClose(long timeoutNanos) {
+        if (socket instanceof SSLSocket || socket.isClosed()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        try {
+            socket.shutdownOutput();
+            byte[] discard = new byte[READ_BUFFER_MIN];
+            int total = 0;
+            while (total < LINGER_MAX_BYTES) {
+                int timeout = millisUntil(deadline);
+                if (timeout <= 0) {
+                    return;
+                }
+                socket.setSoTimeout(timeout);
+                int n = socket.getInputStream().read(discard);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // Timed out or reset: the socket is closed next either way.
+        }
+    }
+
+    private static int millisUntil(long deadlineNanos) {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return 0;
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining)));
+    }
+
+    String id() {
+        return id;
+    }
+}

@@ -1,0 +1,73 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HttpHeadParser;
+import org.wsbyhand.protocol.handshake.HttpRequest;
+import org.wsbyhand.protocol.handshake.ServerHandshake;
+
+/**
+ * Reads an HTTP request head from a blocking socket within a deadline, with the protocol module's
+ * incremental {@link HttpHeadParser}; the RFC 6455 section 4.2.1 checks and the 101 response are
+ * the protocol module's {@link ServerHandshake}. The server adds only what needs a socket or a
+ * clock: the deadline, and the bytes that followed the head.
+ */
+final class Handshaker {
+    private static final int READ_BUFFER = 1024;
+
+    private Handshaker() {}
+
+    /** A head and the bytes that followed it in the same reads (the client may pipeline frames). */
+    record ReadHead(HttpRequest request, byte[] leftover) {}
+
+    /** The server's handshake: its subprotocols in preference order, no extensions. */
+    static ServerHandshake serverHandshake(List<String> subprotocols) {
+        return ServerHandshake.builder().subprotocols(subprotocols).build();
+    }
+
+    /**
+     * Reads one request head from {@code in}, waiting at most until {@code deadlineNanos} (a
+     * {@link System#nanoTime()} value) in total, however slowly the bytes trickle in (a slowloris
+     * client cannot extend it by sending a byte at a time).
+     *
+     * @return the head, or empty when the client closed the connection before sending anything
+     * @throws SocketTimeoutException when the deadline passes
+     * @throws HandshakeException     431 when the head exceeds the limits, 400 when it is malformed
+     *                                or the connection ends inside it
+     */
+    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos)
+            throws IOException, HandshakeException {
+        HttpHeadParser parser = HttpHeadParser.forRequest(limits);
+        byte[] buf = new byte[READ_BUFFER];
+        boolean any = false;
+        while (true) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new SocketTimeoutException("handshake timeout");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining))));
+            int n = in.read(buf);
+            if (n < 0) {
+                if (!any) {
+                    return Optional.empty();
+                }
+                throw HandshakeException.reject(400, "connection closed in the middle of the request head");
+            }
+            any = true;
+            ByteBuffer bytes = ByteBuffer.wrap(buf, 0, n);
+            if (parser.feed(bytes)) {
+                return Optional.of(new ReadHead(parser.request(),
+                        Arrays.copyOfRange(buf, bytes.position(), bytes.limit())));
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Writes the server's plain HTTP/1.1 answers. Every answer closes the connection afterwards. */
+final class HttpResponses {
+    private HttpResponses() {}
+
+    /** The standard reason phrase of the statuses this server sends (RFC 9110 section 15). */
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 101 -> "Switching Protocols";
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 426 -> "Upgrade Required";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            default -> status < 500 ? "Client Error" : "Server Error";
+        };
+    }
+
+    /** A head with {@code Content-Length} and {@code Connection: close}, without body. */
+    static byte[] head(int status, String contentType, long contentLength, Map<String, String> headers) {
+        StringBuilder head = new StringBuilder(160)
+                .append("HTTP/1.1 ").append(status).append(' ').append(reasonPhrase(status)).append("\r\n")
+                .append("Content-Type: ").append(contentType).append("\r\n")
+                .append("Content-Length: ").append(contentLength).append("\r\n")
+                .append("X-Content-Type-Options: nosniff\r\n")
+                .append("Connection: close\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** An error status with a short plain-text body (omitted for HEAD requests). */
+    static void error(OutputStream out, int status, String body, Map<String, String> headers, boolean withBody)
+            throws IOException {
+        byte[] bytes = (body.isEmpty() ? reasonPhrase(status) : body).concat("\n").getBytes(StandardCharsets.UTF_8);
+        out.write(head(status, "text/plain; charset=utf-8", bytes.length, headers));
+        if (withBody) {
+            out.write(bytes);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,128 @@
+package org.wsbyhand.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.wsbyhand.protocol.Limits;
+
+/**
+ * Every setting of a {@link WebSocketServer}, validated once by {@link WebSocketServer.Builder#build()}.
+ * The defaults are the {@code DEFAULT_*} constants; a zero duration disables the idle timeout or the
+ * ping heartbeat.
+ *
+ * @param bindAddress      address to listen on (default {@value #DEFAULT_BIND_ADDRESS})
+ * @param port             TCP port (default {@value #DEFAULT_PORT}); 0 picks an ephemeral port
+ * @param backlog          accept queue length asked of the kernel (default {@value #DEFAULT_BACKLOG})
+ * @param routes           exact request path to handler
+ * @param subprotocols     subprotocols this server speaks, most preferred first (default none)
+ * @param allowedOrigins   {@code Origin} values allowed to upgrade; empty allows every origin
+ * @param upgradeHook      last say on every upgrade (default accepts all)
+ * @param staticFiles      files served to plain GET/HEAD requests, if any
+ * @param limits           frame, message and HTTP head limits (default {@link Limits#defaults()})
+ * @param maxOutboundBytes most unsent bytes one session may hold before it is closed with 1008
+ *                         (default 4 MiB)
+ * @param maxConnections   most open WebSocket sessions; further upgrades get 503 (default 10,000)
+ * @param handshakeTimeout time a client has to send its whole HTTP head, TLS handshake included
+ *                         (default 10 s)
+ * @param idleTimeout      a session that receives no byte for this long is closed with 1001
+ *                         (default 5 min; zero disables)
+ * @param pingInterval     a session that receives no byte for this long is sent a ping (default
+ *                         30 s; zero disables)
+ * @param pongTimeout      time after a heartbeat ping within which some byte must arrive, else the
+ *                         session fails with 1011 (default 10 s)
+ * @param closeTimeout     time to wait for the peer's close frame after sending ours, and for
+ *                         graceful shutdown (default 5 s)
+ * @param tls              TLS context for wss://, if any
+ */
+public record ServerConfig(
+        String bindAddress,
+        int port,
+        int backlog,
+        Map<String, WebSocketHandler> routes,
+        List<String> subprotocols,
+        Set<String> allowedOrigins,
+        UpgradeHook upgradeHook,
+        Optional<StaticFiles> staticFiles,
+        Limits limits,
+        long maxOutboundBytes,
+        int maxConnections,
+        Duration handshakeTimeout,
+        Duration idleTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Duration closeTimeout,
+        Optional<SSLContext> tls) {
+
+    /** Every interface. */
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    /** 8080. */
+    public static final int DEFAULT_PORT = 8080;
+    /** 1024 pending connections (the kernel may cap it, see somaxconn). */
+    public static final int DEFAULT_BACKLOG = 1024;
+    /** 4 MiB of unsent bytes per session. */
+    public static final long DEFAULT_MAX_OUTBOUND_BYTES = 4L << 20;
+    /** 10,000 open sessions. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** 10 seconds. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** 5 minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** 30 seconds. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /** 10 seconds. */
+    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(10);
+    /** 5 seconds. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Validates every setting and makes the collections immutable. */
+    public ServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+        requirePositive("backlog", backlog);
+        routes = Map.copyOf(routes);
+        routes.keySet().forEach(path -> {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("route path must start with '/': " + path);
+            }
+        });
+        subprotocols = List.copyOf(subprotocols);
+        allowedOrigins = Set.copyOf(allowedOrigins);
+        Objects.requireNonNull(upgradeHook, "upgradeHook");
+        Objects.requireNonNull(staticFiles, "staticFiles");
+        Objects.requireNonNull(limits, "limits");
+        requirePositive("maxOutboundBytes", maxOutboundBytes);
+        requirePositive("maxConnections", maxConnections);
+        requirePositive("handshakeTimeout", handshakeTimeout);
+        requireNotNegative("idleTimeout", idleTimeout);
+        requireNotNegative("pingInterval", pingInterval);
+        requirePositive("pongTimeout", pongTimeout);
+        requirePositive("closeTimeout", closeTimeout);
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+    }
+}

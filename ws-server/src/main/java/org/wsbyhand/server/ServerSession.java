@@ -1,0 +1,261 @@
+package org.wsbyhand.server;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.Connection;
+import org.wsbyhand.protocol.FrameEncoder;
+import org.wsbyhand.protocol.Opcode;
+
+/**
+ * The server's {@link Session}: one {@link Connection} guarded by one {@link ReentrantLock}, plus
+ * its {@link Outbound} writer.
+ *
+ * <p>Every call into the connection (the reader feeding bytes, any thread sending) holds the lock
+ * for as long as the call takes, which is never longer than encoding a frame: no socket I/O
+ * happens under it. Sends check the session's outbound bound first: a message that would take the
+ * unsent bytes over {@link ServerConfig#maxOutboundBytes()} is not queued, the session is closed
+ * with 1008 (policy violation), and the socket is dropped if the client has not read its way to the
+ * close frame within {@link ServerConfig#closeTimeout()}.
+ */
+final class ServerSession implements Session {
+    private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+    /** The close code of a session whose unsent bytes exceeded its bound. */
+    static final CloseCode SLOW_CONSUMER = CloseCode.POLICY_VIOLATION;
+
+    private final String id;
+    private final HttpUpgradeRequest request;
+    private final Optional<String> subprotocol;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Outbound outbound;
+    private final long maxOutboundBytes;
+    private final Counters counters;
+    private final Runnable armCloseDeadline;
+    private volatile Connection.State state = Connection.State.OPEN;
+    private volatile boolean slowConsumer;
+    private volatile ConcurrentMap<String, Object> attributes;
+
+    ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
+            OutputStream out, ServerConfig config, Counters counters, Runnable abort, Runnable armCloseDeadline) {
+        this.id = id;
+        this.request = request;
+        this.subprotocol = subprotocol;
+        this.connection = connection;
+        this.maxOutboundBytes = config.maxOutboundBytes();
+        this.counters = counters;
+        this.armCloseDeadline = armCloseDeadline;
+        this.outbound = new Outbound(lock, connection, out, counters, abort, "ws-writer-" + id);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public UpgradeRequest request() {
+        return request;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return request.remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == Connection.State.OPEN;
+    }
+
+    /** The connection's state as of the last call into it. */
+    Connection.State state() {
+        return state;
+    }
+
+    @Override
+    public boolean sendText(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return sendData(frameLength(utf8.length), c -> c.sendFrame(Opcode.TEXT, ByteBuffer.wrap(utf8), true));
+    }
+
+    @Override
+    public boolean sendBinary(ByteBuffer data) {
+        // The caller may reuse its buffer after the call, so the session keeps a copy.
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+        return sendData(frameLength(copy.remaining()), c -> c.sendBinary(copy));
+    }
+
+    @Override
+    public boolean sendBinary(byte[] data) {
+        ByteBuffer wrapped = ByteBuffer.wrap(data);
+        return sendData(frameLength(data.length), c -> c.sendBinary(wrapped));
+    }
+
+    @Override
+    public boolean send(PreparedMessage message) {
+        return sendData(message.frameLength(), c -> c.sendEncoded(message.sharedFrame()));
+    }
+
+    @Override
+    public boolean sendPing(byte[] payload) {
+        if (payload.length > 125) {
+            throw new IllegalArgumentException("ping payload longer than 125 bytes (RFC 6455 5.5)");
+        }
+        ByteBuffer wrapped = ByteBuffer.wrap(payload.clone());
+        return send(frameLength(payload.length), false, c -> c.sendPing(wrapped));
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(reason, "reason");
+        boolean started;
+        lock.lock();
+        try {
+            started = connection.state() == Connection.State.OPEN;
+            connection.close(code, reason);
+            afterCall();
+        } finally {
+            lock.unlock();
+        }
+        if (started) {
+            armCloseDeadline.run();
+        }
+    }
+
+    @Override
+    public ConcurrentMap<String, Object> attributes() {
+        ConcurrentMap<String, Object> map = attributes;
+        if (map == null) {
+            lock.lock();
+            try {
+                map = attributes;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    attributes = map;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return map;
+    }
+
+    private boolean sendData(long frameLength, java.util.function.Consumer<Connection> queue) {
+        return send(frameLength, true, queue);
+    }
+
+    private boolean send(long frameLength, boolean data, java.util.function.Consumer<Connection> queue) {
+        if (frameLength > maxOutboundBytes) {
+            throw new IllegalArgumentException("a " + frameLength + "-byte frame can never fit the session's"
+                    + " outbound bound of " + maxOutboundBytes + " bytes (maxOutboundBytes)");
+        }
+        boolean overflow = false;
+        lock.lock();
+        try {
+            if (connection.state() != Connection.State.OPEN) {
+                return false;
+            }
+            if (outbound.queuedBytes() + frameLength > maxOutboundBytes) {
+                overflow = true;
+                failSlowConsumer();
+                return false;
+            }
+            queue.accept(connection);
+            if (data) {
+                counters.messagesOut.increment();
+            }
+            afterCall();
+            return true;
+        } finally {
+            lock.unlock();
+            if (overflow) {
+                armCloseDeadline.run();
+            }
+        }
+    }
+
+    /**
+     * Records the connection's state after a call into it, enforces the outbound bound on bytes the
+     * connection queued by itself (pongs, close echoes), and starts the writer. Lock held.
+     * Returns true when the bound was exceeded and the session is now closing.
+     */
+    boolean afterCall() {
+        boolean overflow = false;
+        if (connection.state() == Connection.State.OPEN && outbound.queuedBytes() > maxOutboundBytes) {
+            failSlowConsumer();
+            overflow = true;
+        }
+        state = connection.state();
+        outbound.flush();
+        return overflow;
+    }
+
+    /** Lock held. */
+    private void failSlowConsumer() {
+        log.info("session {} ({}): over {} unsent bytes, closing with {}", id, request.remoteAddress(),
+                maxOutboundBytes, SLOW_CONSUMER);
+        slowConsumer = true;
+        counters.slowConsumers.increment();
+        connection.close(SLOW_CONSUMER, "too many unsent bytes");
+        state = connection.state();
+        outbound.flush();
+    }
+
+    /** Whether this session was closed for exceeding its outbound bound. */
+    boolean wasSlowConsumer() {
+        return slowConsumer;
+    }
+
+    long maxOutboundBytes() {
+        return maxOutboundBytes;
+    }
+
+    /** The most unsent bytes this session held at any time (for tests and diagnostics). */
+    long outboundHighWater() {
+        lock.lock();
+        try {
+            return outbound.highWater();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session lock; the reader holds it while feeding bytes. */
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    /** Frame length of an unmasked frame with this payload length (RFC 6455 5.2). */
+    static long frameLength(long payloadLength) {
+        return FrameEncoder.headerLength(payloadLength, false) + payloadLength;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + " " + request + "]";
+    }
+}

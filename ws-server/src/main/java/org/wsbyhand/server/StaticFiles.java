@@ -1,0 +1,237 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.wsbyhand.protocol.handshake.HttpRequest;
+
+/**
+ * Files served to plain HTTP GET and HEAD requests on the WebSocket port, from a directory or a
+ * class path root. A path ending in '/' (or naming a directory) serves that directory's
+ * {@code index.html}. Other methods get 405, missing files 404.
+ *
+ * <p>Paths are percent-decoded before they are checked, and any {@code .} or {@code ..} segment,
+ * backslash or NUL is refused with 404, so {@code /../}, {@code /%2e%2e/} and {@code /..%2f} all
+ * stay inside the root; a directory root also refuses symbolic links that lead outside it. Every
+ * response closes the connection (no keep-alive): enough for an app's handful of assets.
+ */
+public final class StaticFiles {
+    /** Content types by lower-case file extension; anything else is {@code application/octet-stream}. */
+    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("htm", "text/html; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("wasm", "application/wasm"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"));
+
+    private final Path directory;
+    private final String classpathRoot;
+    private final ClassLoader loader;
+
+    private StaticFiles(Path directory, String classpathRoot, ClassLoader loader) {
+        this.directory = directory;
+        this.classpathRoot = classpathRoot;
+        this.loader = loader;
+    }
+
+    /** Files under a directory of the file system. */
+    public static StaticFiles directory(Path root) {
+        Path absolute = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("not a directory: " + absolute);
+        }
+        return new StaticFiles(absolute, null, null);
+    }
+
+    /**
+     * Resources under a class path folder such as {@code "web"}, found with the calling thread's
+     * context class loader. In a named module the folder must not be an encapsulated package:
+     * open it, or use a name that is not a package name (e.g. {@code "META-INF/web"}).
+     */
+    public static StaticFiles classpath(String root) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return classpath(root, loader != null ? loader : StaticFiles.class.getClassLoader());
+    }
+
+    /** Resources under a class path folder, found with the given class loader. */
+    public static StaticFiles classpath(String root, ClassLoader loader) {
+        String trimmed = Objects.requireNonNull(root, "root").replaceAll("^/+|/+$", "");
+        return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"));
+    }
+
+    /** The content type for a file name, by its extension. */
+    static String contentType(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        String extension = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+        return CONTENT_TYPES.getOrDefault(extension, "application/octet-stream");
+    }
+
+    /** A file found for a request: its type, length and how to open it. */
+    record Resource(String name, String contentType, long length, IoSupplier<InputStream> opener) {}
+
+    /** A supplier that may fail with an I/O error. */
+    @FunctionalInterface
+    interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    /**
+     * The relative resource path for a decoded request path, or empty when the path tries to leave
+     * the root. A trailing '/' (or the bare root) selects {@code index.html}.
+     */
+    static Optional<String> relativePath(String decodedPath) {
+        if (!decodedPath.startsWith("/") || decodedPath.indexOf('\\') >= 0 || decodedPath.indexOf('\0') >= 0) {
+            return Optional.empty();
+        }
+        StringBuilder relative = new StringBuilder();
+        for (String segment : decodedPath.split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.empty();
+            }
+            if (!relative.isEmpty()) {
+                relative.append('/');
+            }
+            relative.append(segment);
+        }
+        if (decodedPath.endsWith("/")) {
+            relative.append(relative.isEmpty() ? "" : "/").append("index.html");
+        }
+        return Optional.of(relative.toString());
+    }
+
+    /** The file for a decoded request path, if there is one inside the root. */
+    Optional<Resource> find(String decodedPath) throws IOException {
+        Optional<String> relative = relativePath(decodedPath);
+        if (relative.isEmpty()) {
+            return Optional.empty();
+        }
+        return directory != null ? findInDirectory(relative.get()) : findOnClasspath(relative.get());
+    }
+
+    private Optional<Resource> findInDirectory(String relative) throws IOException {
+        Path file = directory.resolve(relative).normalize();
+        if (!file.startsWith(directory)) {
+            return Optional.empty();
+        }
+        if (Files.isDirectory(file)) {
+            file = file.resolve("index.html");
+        }
+        if (!Files.isRegularFile(file) || !file.toRealPath().startsWith(directory.toRealPath())) {
+            return Optional.empty();
+        }
+        Path found = file;
+        return Optional.of(new Resource(found.getFileName().toString(), contentType(found.getFileName().toString()),
+                Files.size(found), () -> Files.newInputStream(found)));
+    }
+
+    private Optional<Resource> findOnClasspath(String relative) throws IOException {
+        String name = relative.isEmpty() ? classpathRoot + "/index.html" : classpathRoot + "/" + relative;
+        URL url = loader.getResource(name);
+        if (url != null && isDirectory(url)) {
+            name = name + "/index.html";
+            url = loader.getResource(name);
+        }
+        if (url == null || isDirectory(url)) {
+            return Optional.empty();
+        }
+        URLConnection connection = url.openConnection();
+        connection.setUseCaches(false);
+        long length = connection.getContentLengthLong();
+        if (length < 0) {
+            return Optional.empty();
+        }
+        String fileName = name.substring(name.lastIndexOf('/') + 1);
+        return Optional.of(new Resource(fileName, contentType(fileName), length, connection::getInputStream));
+    }
+
+    private static boolean isDirectory(URL url) throws IOException {
+        switch (url.getProtocol()) {
+            case "file" -> {
+                try {
+                    return Files.isDirectory(Path.of(url.toURI()));
+                } catch (URISyntaxException | IllegalArgumentException e) {
+                    return false;
+                }
+            }
+            case "jar" -> {
+                URLConnection connection = url.openConnection();
+                connection.setUseCaches(false);
+                return connection instanceof JarURLConnection jar && jar.getJarEntry() != null
+                        && jar.getJarEntry().isDirectory();
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Answers one plain HTTP request: the file for GET (head only for HEAD), 405 for other methods,
+     * 404 when there is no such file, 400 for an undecodable path. Returns the status sent.
+     */
+    int respond(HttpRequest head, OutputStream out) throws IOException {
+        boolean isHead = head.method().equals("HEAD");
+        if (!isHead && !head.method().equals("GET")) {
+            HttpResponses.error(out, 405, "", Map.of("Allow", "GET, HEAD"), true);
+            return 405;
+        }
+        String path;
+        try {
+            path = PercentDecoding.decode(head.path(), false);
+        } catch (IllegalArgumentException e) {
+            HttpResponses.error(out, 400, "invalid percent escape in path", Map.of(), !isHead);
+            return 400;
+        }
+        Optional<Resource> resource;
+        try {
+            resource = find(path);
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            resource = Optional.empty();
+        }
+        if (resource.isEmpty()) {
+            HttpResponses.error(out, 404, "", Map.of(), !isHead);
+            return 404;
+        }
+        Resource found = resource.get();
+        out.write(HttpResponses.head(200, found.contentType(), found.length(), Map.of()));
+        if (!isHead) {
+            try (InputStream in = found.opener().get()) {
+                in.transferTo(out);
+            }
+        }
+        out.flush();
+        return 200;
+    }
+
+    @Override
+    public String toString() {
+        return directory != null ? "StaticFiles[" + directory + "]" : "StaticFiles[classpath:" + classpathRoot + "]";
+    }
+}

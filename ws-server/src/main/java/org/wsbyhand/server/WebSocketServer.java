@@ -1,0 +1,477 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.handshake.ServerHandshake;
+
+/**
+ * A blocking WebSocket server: one virtual thread per accepted connection, handlers routed by exact
+ * path, optional static files on the same port. Start one in a few lines:
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .port(9001)
+ *         .route("/echo", new WebSocketHandler() {
+ *             public void onText(Session session, String text) { session.sendText(text); }
+ *         })
+ *         .build();
+ * server.start();
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} once (later calls do nothing). Every
+ * limit and timeout is in {@link ServerConfig}, with the defaults listed there.
+ */
+public final class WebSocketServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
+
+    private final ServerConfig config;
+    private final ServerHandshake handshake;
+    private final Counters counters = new Counters();
+    private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
+    private final Map<ConnectionLoop, Thread> threads = new ConcurrentHashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private final ScheduledThreadPoolExecutor timer;
+    private volatile boolean closing;
+    private ServerSocket serverSocket;
+    private Thread acceptThread;
+    private boolean started;
+
+    private WebSocketServer(ServerConfig config) {
+        this.config = config;
+        this.handshake = Handshaker.serverHandshake(config.subprotocols());
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "ws-server-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A builder with every default of {@link ServerConfig}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A server for an already validated configuration. */
+    public static WebSocketServer create(ServerConfig config) {
+        return new WebSocketServer(Objects.requireNonNull(config, "config"));
+    }
+
+    /**
+     * Binds the port and starts accepting; returns once the server is listening.
+     *
+     * @throws IOException           when the address cannot be bound
+     * @throws IllegalStateException when called twice
+     */
+    public void start() throws IOException {
+        lifecycle.lock();
+        try {
+            if (started) {
+                throw new IllegalStateException("server already started");
+            }
+            started = true;
+            ServerSocket socket = config.tls().isPresent()
+                    ? config.tls().get().getServerSocketFactory().createServerSocket()
+                    : new ServerSocket();
+            try {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()),
+                        config.backlog());
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            serverSocket = socket;
+            acceptThread = Thread.ofVirtual().name("ws-accept-" + port()).start(this::acceptLoop);
+            log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
+                    serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
+                // Out of file descriptors and similar: say so and back off instead of spinning.
+                log.warn("accept failed: {}", e.toString());
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            String id = Long.toString(connectionIds.incrementAndGet());
+            ConnectionLoop loop = new ConnectionLoop(this, socket, id);
+            loops.add(loop);
+            Thread thread = Thread.ofVirtual().name("ws-connection-" + id).unstarted(loop);
+            threads.put(loop, thread);
+            thread.start();
+        }
+    }
+
+    /** The bound port (the ephemeral one when configured with port 0). */
+    public int port() {
+        ServerSocket socket = serverSocket;
+        if (socket == null) {
+            throw new IllegalStateException("server not started");
+        }
+        return socket.getLocalPort();
+    }
+
+    /** The configuration this server runs with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** A snapshot of the counters. */
+    public ServerStats stats() {
+        return counters.snapshot();
+    }
+
+    /** The sessions open now (a snapshot; sessions may close at any time). */
+    public Collection<Session> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    /**
+     * Sends one message, encoded once, to every open session (of any route). A session that cannot
+     * take it (closed, or over its outbound bound) is skipped and never slows the others.
+     *
+     * @return the number of sessions the message was queued for
+     */
+    public int broadcast(PreparedMessage message) {
+        int sent = 0;
+        for (Session session : sessions) {
+            if (session.send(message)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, sends 1001 Going Away to every session, waits up to
+     * {@link ServerConfig#closeTimeout()} for their closing handshakes, then closes whatever sockets
+     * remain. Returns when every connection thread has finished (a handler callback that stays
+     * blocked after its socket closed is interrupted, and waited for one more close timeout).
+     */
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            if (serverSocket != null) {
+                try {
+                    serverSocket.close();
+                } catch (IOException e) {
+                    log.debug("closing the listening socket: {}", e.toString());
+                }
+            }
+            if (acceptThread != null) {
+                joinQuietly(acceptThread, Duration.ofSeconds(5).toNanos());
+            }
+            List<ConnectionLoop> open = new ArrayList<>(loops);
+            open.forEach(ConnectionLoop::goingAway);
+            long closeTimeout = config.closeTimeout().toNanos();
+            if (!joinAll(closeTimeout)) {
+                log.info("{} connections did not finish their closing handshake within {}, dropping them",
+                        loops.size(), config.closeTimeout());
+                for (ConnectionLoop loop : loops) {
+                    loop.abort();
+                    Thread thread = threads.get(loop);
+                    if (thread != null) {
+                        thread.interrupt();
+                    }
+                }
+                if (!joinAll(closeTimeout)) {
+                    log.warn("{} connection threads still running after shutdown (blocked handlers?)", loops.size());
+                }
+            }
+            timer.shutdownNow();
+            log.info("WebSocket server on port {} closed", serverSocket == null ? -1 : serverSocket.getLocalPort());
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    private boolean joinAll(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        for (Thread thread : new ArrayList<>(threads.values())) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || !joinQuietly(thread, remaining)) {
+                return false;
+            }
+        }
+        return loops.isEmpty();
+    }
+
+    private static boolean joinQuietly(Thread thread, long nanos) {
+        try {
+            return thread.join(Duration.ofNanos(Math.max(1, nanos)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---- for ConnectionLoop ----
+
+    ServerHandshake handshake() {
+        return handshake;
+    }
+
+    Counters counters() {
+        return counters;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Takes one of the {@link ServerConfig#maxConnections()} session slots, if one is free. */
+    boolean tryReserveSession() {
+        while (true) {
+            int open = counters.openSessions.get();
+            if (open >= config.maxConnections()) {
+                return false;
+            }
+            if (counters.openSessions.compareAndSet(open, open + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseSession() {
+        counters.openSessions.decrementAndGet();
+    }
+
+    void sessionStarted(Session session) {
+        sessions.add(session);
+    }
+
+    void sessionEnded(Session session) {
+        sessions.remove(session);
+        releaseSession();
+    }
+
+    void loopFinished(ConnectionLoop loop) {
+        loops.remove(loop);
+        threads.remove(loop);
+    }
+
+    /** Drops the loop's socket if it is still open one close timeout from now. */
+    void armCloseDeadline(ConnectionLoop loop) {
+        if (!timer.isShutdown()) {
+            try {
+                timer.schedule(() -> {
+                    if (loops.contains(loop)) {
+                        loop.abort();
+                    }
+                }, config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                loop.abort();
+            }
+        }
+    }
+
+    /**
+     * Collects the settings of a {@link WebSocketServer}; {@link #build()} validates them. Every
+     * setting has the default documented in {@link ServerConfig}.
+     */
+    public static final class Builder {
+        private String bindAddress = ServerConfig.DEFAULT_BIND_ADDRESS;
+        private int port = ServerConfig.DEFAULT_PORT;
+        private int backlog = ServerConfig.DEFAULT_BACKLOG;
+        private final Map<String, WebSocketHandler> routes = new LinkedHashMap<>();
+        private List<String> subprotocols = List.of();
+        private Set<String> allowedOrigins = Set.of();
+        private UpgradeHook upgradeHook = UpgradeHook.ACCEPT_ALL;
+        private StaticFiles staticFiles;
+        private Limits limits = Limits.defaults();
+        private long maxOutboundBytes = ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES;
+        private int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+        private Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+        private Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
+        private Duration pongTimeout = ServerConfig.DEFAULT_PONG_TIMEOUT;
+        private Duration closeTimeout = ServerConfig.DEFAULT_CLOSE_TIMEOUT;
+        private SSLContext tls;
+
+        private Builder() {}
+
+        /** The address to listen on, e.g. {@code "127.0.0.1"} (default {@code 0.0.0.0}). */
+        public Builder bindAddress(String address) {
+            this.bindAddress = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** The TCP port (default 8080); 0 binds an ephemeral port, see {@link WebSocketServer#port()}. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The kernel accept queue length (default 1024). */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** Serves WebSocket upgrades of requests whose path is exactly {@code path} with {@code handler}. */
+        public Builder route(String path, WebSocketHandler handler) {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(handler, "handler");
+            if (routes.putIfAbsent(path, handler) != null) {
+                throw new IllegalArgumentException("route registered twice: " + path);
+            }
+            return this;
+        }
+
+        /** The subprotocols the server speaks, most preferred first (default none). */
+        public Builder subprotocols(String... subprotocols) {
+            this.subprotocols = List.of(subprotocols);
+            return this;
+        }
+
+        /**
+         * The {@code Origin} values (e.g. {@code "https://chat.example"}) allowed to upgrade,
+         * compared case-insensitively; an upgrade with another Origin gets 403. Requests without
+         * Origin (non-browser clients) are not affected. Default: every origin.
+         */
+        public Builder allowedOrigins(String... origins) {
+            this.allowedOrigins = new LinkedHashSet<>(List.of(origins));
+            return this;
+        }
+
+        /** Decides on each upgrade after the protocol checks (default accepts all). */
+        public Builder upgradeHook(UpgradeHook hook) {
+            this.upgradeHook = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Files served to plain GET and HEAD requests (default none: 404). */
+        public Builder staticFiles(StaticFiles files) {
+            this.staticFiles = Objects.requireNonNull(files, "files");
+            return this;
+        }
+
+        /** All protocol limits at once (default {@link Limits#defaults()}). */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** The largest frame payload accepted (default 1 MiB); larger frames fail with 1009. */
+        public Builder maxFrameSize(int bytes) {
+            this.limits = limits.withMaxFrameSize(bytes);
+            return this;
+        }
+
+        /** The largest message accepted (default 1 MiB); larger messages fail with 1009. */
+        public Builder maxMessageSize(int bytes) {
+            this.limits = limits.withMaxMessageSize(bytes);
+            return this;
+        }
+
+        /** The largest HTTP request head (default 8 KiB); larger heads get 431. */
+        public Builder maxHeadSize(int bytes) {
+            this.limits = limits.withMaxHeadSize(bytes);
+            return this;
+        }
+
+        /** The most unsent bytes a session may hold (default 4 MiB); over it the session closes with 1008. */
+        public Builder maxOutboundBytes(long bytes) {
+            this.maxOutboundBytes = bytes;
+            return this;
+        }
+
+        /** The most open sessions (default 10,000); further upgrades get 503. */
+        public Builder maxConnections(int sessions) {
+            this.maxConnections = sessions;
+            return this;
+        }
+
+        /** Time for a client to complete TLS and send its request head (default 10 s). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Close a session that receives nothing for this long with 1001 (default 5 min; zero disables). */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Ping a session that received nothing for this long (default 30 s; zero disables). */
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = interval;
+            return this;
+        }
+
+        /** Fail a pinged session with 1011 when nothing arrives for this long (default 10 s). */
+        public Builder pongTimeout(Duration timeout) {
+            this.pongTimeout = timeout;
+            return this;
+        }
+
+        /** Wait this long for the peer's close frame, and for sessions at shutdown (default 5 s). */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = timeout;
+            return this;
+        }
+
+        /** Serve wss:// with this TLS context (default plain ws://). */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** The validated configuration. @throws IllegalArgumentException on an invalid setting */
+        public ServerConfig config() {
+            return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
+                    Optional.ofNullable(staticFiles), limits, maxOutboundBytes, maxConnections, handshakeTimeout,
+                    idleTimeout, pingInterval, pongTimeout, closeTimeout, Optional.ofNullable(tls));
+        }
+
+        /** A server with these settings, not yet started. @throws IllegalArgumentException on an invalid setting */
+        public WebSocketServer build() {
+            return new WebSocketServer(config());
+        }
+    }
+}

@@ -24,6 +24,8 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.deflate.DeflateNegotiation;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HandshakeResult;
 import org.wsbyhand.protocol.handshake.HttpRequest;
@@ -199,13 +201,19 @@ final class ConnectionLoop implements Runnable {
                 return;
             }
             Optional<String> subprotocol = accepted.subprotocol();
-            Connection connection = new Connection(Role.SERVER, config.limits());
+            // permessage-deflate, when negotiated: its zlib streams are created on first use, so a
+            // session that fails before its first compressed message holds no native memory.
+            PerMessageDeflate deflate = DeflateNegotiation.serverAgreement(accepted)
+                    .map(agreed -> new PerMessageDeflate(Role.SERVER, agreed, config.compression().orElseThrow()))
+                    .orElse(null);
+            Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
+                    : new Connection(Role.SERVER, config.limits(), null, deflate);
             out.write(accepted.response().toBytes());
             out.flush();
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
             session = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, () -> server.armCloseDeadline(this));
+                    this::abort, () -> server.armCloseDeadline(this), deflate);
             handler = routed;
             started = true;
             runSession(in, leftover);
@@ -437,6 +445,9 @@ final class ConnectionLoop implements Runnable {
                 // EOF, a read error, an unanswered close or ping: the transport is done for us.
                 connection.transportClosed();
             }
+            // The connection ends its zlib streams on reaching CLOSED; this makes sure of it on
+            // every path (idempotent), so native memory never waits for the garbage collector.
+            connection.release();
             code = connection.closeCode();
             reason = connection.closeReason();
             s.afterCall();

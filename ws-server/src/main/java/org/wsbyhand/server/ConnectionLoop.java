@@ -146,9 +146,12 @@ final class ConnectionLoop implements Runnable {
             return;
         }
         WebSocketHandler routed = config.routes().get(path);
-        // A WebSocket route, or a WebSocket upgrade anywhere, goes to the handshake; other upgrade
-        // offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7) on static files.
-        if (routed != null || head.headers().containsToken("Upgrade", "websocket")) {
+        // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
+        // are no static files to serve instead (the handshake then says what is missing). A plain GET
+        // of a route's path serves the static file there, so a page and its socket can share "/".
+        // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
+        boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
+        if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
             upgrade(in, out, head, routed, read.get().leftover());
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();

@@ -83,7 +83,9 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts accepting; returns once the server is listening.
+     * Binds the port and starts accepting; returns once the server is listening. The accept thread
+     * is not a daemon, so the JVM keeps running until {@link #close()}: a {@code main} method may
+     * start the server and return.
      *
      * @throws IOException           when the address cannot be bound
      * @throws IllegalStateException when called twice
@@ -107,7 +109,9 @@ public final class WebSocketServer implements AutoCloseable {
                 throw e;
             }
             serverSocket = socket;
-            acceptThread = Thread.ofVirtual().name("ws-accept-" + port()).start(this::acceptLoop);
+            // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
+            // so a main method may simply start the server and return. Connections get virtual threads.
+            acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
             log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
                     serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
         } finally {

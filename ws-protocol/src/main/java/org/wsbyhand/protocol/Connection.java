@@ -53,14 +53,13 @@ public final class Connection {
 
     /** Payloads up to this size are copied behind their header into one buffer, saving a write. */
     private static final int COMBINE_LIMIT = 512;
-    /** A reassembly buffer larger than this is dropped after its message, so idle connections stay small. */
-    private static final int KEEP_BUFFER_LIMIT = 64 * 1024;
 
     private final Role role;
     private final Limits limits;
     private final MaskKeys maskKeys;
     private final FrameDecoder decoder;
     private final Receiver receiver = new Receiver();
+    private final MessageAssembler assembler;
 
     private final ArrayDeque<Event> events = new ArrayDeque<>(4);
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(4);
@@ -86,7 +85,7 @@ public final class Connection {
     private Opcode sendingFragmented;
 
     /** permessage-deflate state when the extension was negotiated, else null. */
-    private PerMessageDeflate deflate;
+    private final PerMessageDeflate deflate;
     /** Whether the fragmented message being sent is compressed. */
     private boolean sendingCompressed;
 
@@ -105,16 +104,7 @@ public final class Connection {
 
     /** A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers). */
     public Connection(Role role, Limits limits, MaskKeys maskKeys) {
-        if (role == null || limits == null) {
-            throw new IllegalArgumentException("role and limits are required");
-        }
-        if (role == Role.CLIENT && maskKeys == null) {
-            throw new IllegalArgumentException("a client connection needs mask keys");
-        }
-        this.role = role;
-        this.limits = limits;
-        this.maskKeys = maskKeys;
-        this.decoder = new FrameDecoder(role, limits.maxFrameSize());
+        this(role, limits, maskKeys, null, false);
     }
 
     /**
@@ -123,13 +113,29 @@ public final class Connection {
      * {@code deflate} and closes it when it ends (see the class comment).
      */
     public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
-        this(role, limits, maskKeys);
-        if (deflate == null) {
+        this(role, limits, maskKeys, deflate, true);
+    }
+
+    private Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate, boolean withDeflate) {
+        if (role == null || limits == null) {
+            throw new IllegalArgumentException("role and limits are required");
+        }
+        if (role == Role.CLIENT && maskKeys == null) {
+            throw new IllegalArgumentException("a client connection needs mask keys");
+        }
+        if (withDeflate && deflate == null) {
             throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
         }
+        this.role = role;
+        this.limits = limits;
+        this.maskKeys = maskKeys;
         this.deflate = deflate;
-        // RFC 7692 section 6: the extension gives RSV1 its meaning ("per-message compressed").
-        decoder.allowReservedBits(Frame.RSV1);
+        this.decoder = new FrameDecoder(role, limits.maxFrameSize());
+        this.assembler = new MessageAssembler(limits.maxMessageSize(), deflate);
+        if (deflate != null) {
+            // RFC 7692 section 6: the extension gives RSV1 its meaning ("per-message compressed").
+            decoder.allowReservedBits(Frame.RSV1);
+        }
     }
 
     // ---------------------------------------------------------------- receiving
@@ -449,7 +455,7 @@ public final class Connection {
      * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
      */
     int reassemblyCapacity() {
-        return receiver.message == null ? 0 : receiver.message.length;
+        return assembler.capacity();
     }
 
     /** This side's role. */
@@ -547,31 +553,16 @@ public final class Connection {
     }
 
     private void resetMessage() {
-        receiver.messageCompressed = false;
-        receiver.messageOpcode = null;
-        receiver.messageSize = 0;
-        if (receiver.message != null && receiver.message.length > KEEP_BUFFER_LIMIT) {
-            receiver.message = null;
-        }
+        assembler.reset();
     }
 
     /** Turns decoded frames into events, applying the message-level rules of sections 5.4-5.5. */
     private final class Receiver implements FrameSink {
-        private final Utf8Validator utf8 = new Utf8Validator();
-
         // The frame being received.
         private Opcode frameOpcode;
         private boolean frameFin;
         private long frameLength;
         private boolean frameDeliveredWhole;
-
-        // The data message being reassembled.
-        private Opcode messageOpcode;
-        /** Whether it is compressed (RSV1 on its first frame, RFC 7692 6.1). */
-        private boolean messageCompressed;
-        private final PerMessageDeflate.InflateSink inflated = this::appendInflated;
-        private byte[] message;
-        private int messageSize;
 
         // The control frame being received (at most 125 bytes).
         private byte[] control;
@@ -591,25 +582,17 @@ public final class Connection {
                 return;
             }
             if (opcode == Opcode.CONTINUATION) {
-                if (messageOpcode == null) {
+                if (!assembler.inProgress()) {
                     throw new ProtocolException(Violation.UNEXPECTED_CONTINUATION);
                 }
             } else {
-                if (messageOpcode != null) {
+                if (assembler.inProgress()) {
                     throw new ProtocolException(Violation.EXPECTED_CONTINUATION,
-                            opcode + " frame inside a fragmented " + messageOpcode + " message");
+                            opcode + " frame inside a fragmented " + assembler.opcode() + " message");
                 }
-                messageOpcode = opcode;
-                messageSize = 0;
-                utf8.reset();
-                messageCompressed = rsv != 0;
+                assembler.begin(opcode, rsv != 0);
             }
-            // Enforce the message limit from the header, before any payload is buffered. A compressed
-            // message's limit applies to the inflated bytes, in appendInflated.
-            if (!messageCompressed && messageSize + length > limits.maxMessageSize()) {
-                throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
-                        (messageSize + length) + " > " + limits.maxMessageSize() + " bytes");
-            }
+            assembler.checkFrameFits(length);
         }
 
         @Override
@@ -620,29 +603,13 @@ public final class Connection {
                 }
                 System.arraycopy(bytes, offset, control, controlSize, length);
                 controlSize += length;
-                return;
-            }
-            if (messageCompressed) {
-                deflate.inflate(bytes, offset, length, inflated);
-                return;
-            }
-            if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
-                throw new ProtocolException(Violation.INVALID_UTF8);
-            }
-            if (frameFin && messageSize == 0 && length == frameLength) {
+            } else if (frameFin && !assembler.compressed() && assembler.isEmpty() && length == frameLength) {
                 // The whole message is in this chunk: make the event from it without buffering.
-                finishMessage(bytes, offset, length);
+                events.addLast(assembler.whole(bytes, offset, length));
                 frameDeliveredWhole = true;
-                return;
+            } else {
+                assembler.append(bytes, offset, length);
             }
-            int needed = messageSize + length;
-            if (message == null || message.length < needed) {
-                int target = Math.max(needed, Math.min(limits.maxMessageSize(),
-                        message == null ? Math.max(256, (int) Math.min(frameLength, 4096)) : message.length * 2));
-                message = message == null ? new byte[target] : Arrays.copyOf(message, target);
-            }
-            System.arraycopy(bytes, offset, message, messageSize, length);
-            messageSize = needed;
         }
 
         @Override
@@ -650,14 +617,8 @@ public final class Connection {
             if (frameOpcode.isControl()) {
                 return controlFrame();
             }
-            if (frameFin && messageCompressed) {
-                // RFC 7692 7.2.2: append 00 00 ff ff and inflate the rest.
-                deflate.finishMessage(inflated);
-                finishMessage(message == null ? new byte[0] : message, 0, messageSize);
-                return true;
-            }
             if (frameFin && !frameDeliveredWhole) {
-                finishMessage(message == null ? new byte[0] : message, 0, messageSize);
+                events.addLast(assembler.finish());
             }
             return true;
         }
@@ -673,37 +634,6 @@ public final class Connection {
             if (opcode == Opcode.CONTINUATION) {
                 throw new ProtocolException(Violation.COMPRESSED_CONTINUATION);
             }
-        }
-
-        /** Takes the next inflated chunk: size limit and UTF-8 first, then the copy. */
-        private void appendInflated(byte[] bytes, int offset, int length) throws ProtocolException {
-            long needed = (long) messageSize + length;
-            if (needed > limits.maxMessageSize()) {
-                throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
-                        "more than " + limits.maxMessageSize() + " bytes after inflating");
-            }
-            if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
-                throw new ProtocolException(Violation.INVALID_UTF8);
-            }
-            if (message == null || message.length < needed) {
-                int target = (int) Math.max(needed, Math.min(limits.maxMessageSize(),
-                        message == null ? 4096L : message.length * 2L));
-                message = message == null ? new byte[target] : Arrays.copyOf(message, target);
-            }
-            System.arraycopy(bytes, offset, message, messageSize, length);
-            messageSize = (int) needed;
-        }
-
-        private void finishMessage(byte[] bytes, int offset, int length) throws ProtocolException {
-            if (messageOpcode == Opcode.TEXT) {
-                if (!utf8.isComplete()) {
-                    throw new ProtocolException(Violation.INVALID_UTF8, "message ends inside a character");
-                }
-                events.addLast(new Event.Text(new String(bytes, offset, length, StandardCharsets.UTF_8)));
-            } else {
-                events.addLast(new Event.Binary(Arrays.copyOfRange(bytes, offset, offset + length)));
-            }
-            resetMessage();
         }
 
         private boolean controlFrame() throws ProtocolException {

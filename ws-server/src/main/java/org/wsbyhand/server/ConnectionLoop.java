@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -58,7 +56,6 @@ final class ConnectionLoop implements Runnable {
     private volatile ServerSession session;
 
     private WebSocketHandler handler;
-    private final List<Event> events = new ArrayList<>(4);
     private Throwable error;
     private boolean handlerFailed;
     private boolean transportGone;
@@ -346,33 +343,44 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    /** Feeds received bytes under the lock, then runs the handler for each event outside it. */
+    /**
+     * Feeds received bytes under the lock, then takes the events one at a time (under the lock) and
+     * runs the handler for each outside it. One at a time matters: whatever a handler sends in
+     * answer to a message goes out before a close frame that followed that message on the wire
+     * (the connection queues the echo of a peer's close, or its own close after a violation, only
+     * once the events before it have been taken).
+     */
     private void feed(ByteBuffer data) {
         ServerSession s = session;
+        Connection connection = s.connection();
         ProtocolException violation = null;
         s.lock().lock();
         try {
-            Connection connection = s.connection();
-            try {
-                connection.receive(data);
-            } catch (ProtocolException e) {
-                violation = e;
-            }
-            Event event;
-            while ((event = connection.pollEvent()) != null) {
-                events.add(event);
-            }
-            s.afterCall();
+            connection.receive(data);
+        } catch (ProtocolException e) {
+            violation = e;
         } finally {
             s.lock().unlock();
         }
-        for (Event event : events) {
-            dispatch(s, event);
-        }
-        events.clear();
         if (violation != null) {
             log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
             recordError(violation);
+        }
+        while (true) {
+            Event event;
+            s.lock().lock();
+            try {
+                event = connection.pollEvent();
+                if (event == null) {
+                    s.afterCall();
+                }
+            } finally {
+                s.lock().unlock();
+            }
+            if (event == null) {
+                return;
+            }
+            dispatch(s, event);
         }
     }
 

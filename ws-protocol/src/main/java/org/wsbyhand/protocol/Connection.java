@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+
 /**
  * One WebSocket connection after the opening handshake, as a pure state machine (RFC 6455 sections
  * 5-7): bytes received go in through {@link #receive}, events come out of {@link #pollEvent} and
@@ -16,6 +18,21 @@ import java.util.Arrays;
  * bad byte, enforces the frame and message size limits before buffering, answers pings with pongs,
  * echoes the peer's close frame, and fails the connection with the right close code on every
  * protocol violation.
+ *
+ * <p><b>permessage-deflate (RFC 7692).</b> A connection created with a {@link PerMessageDeflate}
+ * accepts RSV1 on the first frame of a data message and inflates such messages as their frames
+ * arrive; UTF-8 validation and the message size limit apply to the inflated bytes, so a small
+ * compressed frame cannot expand past {@link Limits#maxMessageSize()} (1009), and bad DEFLATE data
+ * fails with 1007. RSV1 on a continuation frame fails with 1002
+ * ({@link Violation#COMPRESSED_CONTINUATION}), on a control frame with 1002
+ * ({@link Violation#RESERVED_BITS}). Whole messages of at least
+ * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes are sent compressed,
+ * with RSV1; smaller ones and control frames never are. Fragmented messages ({@link #sendFrame}
+ * with {@code fin} false on the first frame) are always compressed, as one DEFLATE stream with RSV1
+ * on the first fragment only, because their total size is unknown when the first fragment goes out. The connection owns the
+ * {@code PerMessageDeflate} and ends its native zlib memory when it reaches {@link State#CLOSED}
+ * (close handshake done, failure applied, or {@link #transportClosed()}) or on {@link #release()};
+ * a caller must call one of those when the connection ends, abnormal ends included.
  *
  * <p>Not thread-safe: a caller that sends from several threads serializes calls with a lock.
  */
@@ -36,14 +53,13 @@ public final class Connection {
 
     /** Payloads up to this size are copied behind their header into one buffer, saving a write. */
     private static final int COMBINE_LIMIT = 512;
-    /** A reassembly buffer larger than this is dropped after its message, so idle connections stay small. */
-    private static final int KEEP_BUFFER_LIMIT = 64 * 1024;
 
     private final Role role;
     private final Limits limits;
     private final MaskKeys maskKeys;
     private final FrameDecoder decoder;
     private final Receiver receiver = new Receiver();
+    private final MessageAssembler assembler;
 
     private final ArrayDeque<Event> events = new ArrayDeque<>(4);
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(4);
@@ -68,6 +84,11 @@ public final class Connection {
     /** The opcode of the fragmented message being sent, or null. */
     private Opcode sendingFragmented;
 
+    /** permessage-deflate state when the extension was negotiated, else null. */
+    private final PerMessageDeflate deflate;
+    /** Whether the fragmented message being sent is compressed. */
+    private boolean sendingCompressed;
+
     /**
      * A connection with the default limits. Client connections take their mask keys from
      * {@link MaskKeys#secureRandom()}.
@@ -83,16 +104,38 @@ public final class Connection {
 
     /** A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers). */
     public Connection(Role role, Limits limits, MaskKeys maskKeys) {
+        this(role, limits, maskKeys, null, false);
+    }
+
+    /**
+     * A connection that negotiated permessage-deflate (RFC 7692): {@code deflate} holds the agreed
+     * parameters and this side's level and minimum message size. The connection takes ownership of
+     * {@code deflate} and closes it when it ends (see the class comment).
+     */
+    public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
+        this(role, limits, maskKeys, deflate, true);
+    }
+
+    private Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate, boolean withDeflate) {
         if (role == null || limits == null) {
             throw new IllegalArgumentException("role and limits are required");
         }
         if (role == Role.CLIENT && maskKeys == null) {
             throw new IllegalArgumentException("a client connection needs mask keys");
         }
+        if (withDeflate && deflate == null) {
+            throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
+        }
         this.role = role;
         this.limits = limits;
         this.maskKeys = maskKeys;
+        this.deflate = deflate;
         this.decoder = new FrameDecoder(role, limits.maxFrameSize());
+        this.assembler = new MessageAssembler(limits.maxMessageSize(), deflate);
+        if (deflate != null) {
+            // RFC 7692 section 6: the extension gives RSV1 its meaning ("per-message compressed").
+            decoder.allowReservedBits(Frame.RSV1);
+        }
     }
 
     // ---------------------------------------------------------------- receiving
@@ -156,6 +199,7 @@ public final class Connection {
      * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
      */
     public void transportClosed() {
+        release();
         if (state == State.CLOSED) {
             return;
         }
@@ -189,6 +233,7 @@ public final class Connection {
         closeReason = e.violation().description();
         state = State.CLOSED;
         resetMessage();
+        release();
     }
 
     /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
@@ -205,6 +250,7 @@ public final class Connection {
         state = State.CLOSED;
         closeCode = close.code();
         closeReason = close.reason();
+        release();
     }
 
     // ---------------------------------------------------------------- sending
@@ -249,7 +295,7 @@ public final class Connection {
     public void sendText(CharSequence text) {
         checkCanStartMessage();
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes));
+        queueMessage(Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -261,7 +307,7 @@ public final class Connection {
      */
     public void sendBinary(ByteBuffer data) {
         checkCanStartMessage();
-        queueData(true, Opcode.BINARY, data.slice());
+        queueMessage(Opcode.BINARY, data.slice());
     }
 
     /**
@@ -283,7 +329,21 @@ public final class Connection {
         } else if (sendingFragmented != null) {
             throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
         }
-        queueData(fin, opcode, payload.slice());
+        if (opcode != Opcode.CONTINUATION && fin) {
+            // One frame that is the whole message: the same as sendText/sendBinary.
+            queueMessage(opcode, payload.slice());
+            return;
+        }
+        if (opcode != Opcode.CONTINUATION) {
+            sendingCompressed = compresses();
+        }
+        if (sendingCompressed) {
+            // RFC 7692 6.1: RSV1 on the first frame of the message only.
+            byte[] compressed = deflate.compressFragment(payload.slice(), fin);
+            queueData(fin, opcode != Opcode.CONTINUATION ? Frame.RSV1 : 0, opcode, ByteBuffer.wrap(compressed));
+        } else {
+            queueData(fin, opcode, payload.slice());
+        }
         if (opcode != Opcode.CONTINUATION) {
             sendingFragmented = opcode;
         }
@@ -296,13 +356,26 @@ public final class Connection {
      * Queues an already encoded, unmasked frame (see {@link FrameEncoder}); the same buffer may be
      * queued on many connections, each of which writes its own view of it. Server role only.
      *
-     * @throws IllegalStateException for a client, unless {@link State#OPEN}, or mid-fragmented-send
+     * <p>With permessage-deflate: a frame without RSV1 (an uncompressed message) is fine on every
+     * connection. A frame with RSV1 must hold a whole message compressed by
+     * {@link PerMessageDeflate#compressWithoutContext} and is accepted only when {@link #compresses()};
+     * the connection then starts its own next compressed message with an empty window, because a
+     * message compressed with one connection's LZ77 context cannot be decoded by another's peer.
+     *
+     * @throws IllegalStateException for a client, unless {@link State#OPEN}, mid-fragmented-send, or
+     *     for a compressed frame on a connection that does not compress
      */
     public void sendEncoded(ByteBuffer frame) {
         if (role != Role.SERVER) {
             throw new IllegalStateException("a client masks each frame with a fresh key; encoded frames are for servers");
         }
         checkCanStartMessage();
+        if (frame.hasRemaining() && (frame.get(frame.position()) & (Frame.RSV1 << 4)) != 0) {
+            if (!compresses()) {
+                throw new IllegalStateException("a compressed (RSV1) frame on a connection that does not compress");
+            }
+            deflate.messageSentWithoutContext();
+        }
         enqueue(frame.duplicate());
     }
 
@@ -382,7 +455,7 @@ public final class Connection {
      * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
      */
     int reassemblyCapacity() {
-        return receiver.message == null ? 0 : receiver.message.length;
+        return assembler.capacity();
     }
 
     /** This side's role. */
@@ -393,6 +466,27 @@ public final class Connection {
     /** The limits this connection enforces. */
     public Limits limits() {
         return limits;
+    }
+
+    /**
+     * Whether this connection sends compressed messages: permessage-deflate was negotiated, this
+     * side's agreed window is one the Deflater can keep to, and the zlib state is not released.
+     * Frames pre-encoded with RSV1 may be passed to {@link #sendEncoded} only then.
+     */
+    public boolean compresses() {
+        return deflate != null && deflate.canCompress() && !deflate.isClosed();
+    }
+
+    /**
+     * Releases the native zlib memory of permessage-deflate now. Idempotent; the connection calls it
+     * itself on reaching {@link State#CLOSED} and in {@link #transportClosed()}. On a connection
+     * still open, later messages go out uncompressed and a compressed message received throws
+     * {@link IllegalStateException}.
+     */
+    public void release() {
+        if (deflate != null) {
+            deflate.close();
+        }
     }
 
     // ---------------------------------------------------------------- internals
@@ -427,14 +521,27 @@ public final class Connection {
      * combined array for small payloads; client frames are copied once to be masked.
      */
     private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
+        queueData(fin, 0, opcode, payload);
+    }
+
+    /** Queues a whole data message, compressed when permessage-deflate says it is worth it. */
+    private void queueMessage(Opcode opcode, ByteBuffer payload) {
+        if (compresses() && deflate.shouldCompress(payload.remaining())) {
+            queueData(true, Frame.RSV1, opcode, ByteBuffer.wrap(deflate.compress(payload)));
+        } else {
+            queueData(true, 0, opcode, payload);
+        }
+    }
+
+    private void queueData(boolean fin, int rsv, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         if (role == Role.CLIENT) {
-            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, true, maskKeys.next())));
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, rsv, opcode, payload, true, maskKeys.next())));
         } else if (length <= COMBINE_LIMIT) {
-            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, false, 0)));
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, rsv, opcode, payload, false, 0)));
         } else {
             byte[] header = new byte[FrameEncoder.headerLength(length, false)];
-            FrameEncoder.writeHeader(header, 0, fin, 0, opcode, length, false, 0);
+            FrameEncoder.writeHeader(header, 0, fin, rsv, opcode, length, false, 0);
             enqueue(ByteBuffer.wrap(header));
             enqueue(payload);
         }
@@ -446,27 +553,16 @@ public final class Connection {
     }
 
     private void resetMessage() {
-        receiver.messageOpcode = null;
-        receiver.messageSize = 0;
-        if (receiver.message != null && receiver.message.length > KEEP_BUFFER_LIMIT) {
-            receiver.message = null;
-        }
+        assembler.reset();
     }
 
     /** Turns decoded frames into events, applying the message-level rules of sections 5.4-5.5. */
     private final class Receiver implements FrameSink {
-        private final Utf8Validator utf8 = new Utf8Validator();
-
         // The frame being received.
         private Opcode frameOpcode;
         private boolean frameFin;
         private long frameLength;
         private boolean frameDeliveredWhole;
-
-        // The data message being reassembled.
-        private Opcode messageOpcode;
-        private byte[] message;
-        private int messageSize;
 
         // The control frame being received (at most 125 bytes).
         private byte[] control;
@@ -478,28 +574,25 @@ public final class Connection {
             frameFin = fin;
             frameLength = length;
             frameDeliveredWhole = false;
+            if (rsv != 0) {
+                checkCompressedFrame(opcode);
+            }
             if (opcode.isControl()) {
                 controlSize = 0;
                 return;
             }
             if (opcode == Opcode.CONTINUATION) {
-                if (messageOpcode == null) {
+                if (!assembler.inProgress()) {
                     throw new ProtocolException(Violation.UNEXPECTED_CONTINUATION);
                 }
             } else {
-                if (messageOpcode != null) {
+                if (assembler.inProgress()) {
                     throw new ProtocolException(Violation.EXPECTED_CONTINUATION,
-                            opcode + " frame inside a fragmented " + messageOpcode + " message");
+                            opcode + " frame inside a fragmented " + assembler.opcode() + " message");
                 }
-                messageOpcode = opcode;
-                messageSize = 0;
-                utf8.reset();
+                assembler.begin(opcode, rsv != 0);
             }
-            // Enforce the message limit from the header, before any payload is buffered.
-            if (messageSize + length > limits.maxMessageSize()) {
-                throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
-                        (messageSize + length) + " > " + limits.maxMessageSize() + " bytes");
-            }
+            assembler.checkFrameFits(length);
         }
 
         @Override
@@ -510,25 +603,13 @@ public final class Connection {
                 }
                 System.arraycopy(bytes, offset, control, controlSize, length);
                 controlSize += length;
-                return;
-            }
-            if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
-                throw new ProtocolException(Violation.INVALID_UTF8);
-            }
-            if (frameFin && messageSize == 0 && length == frameLength) {
+            } else if (frameFin && !assembler.compressed() && assembler.isEmpty() && length == frameLength) {
                 // The whole message is in this chunk: make the event from it without buffering.
-                finishMessage(bytes, offset, length);
+                events.addLast(assembler.whole(bytes, offset, length));
                 frameDeliveredWhole = true;
-                return;
+            } else {
+                assembler.append(bytes, offset, length);
             }
-            int needed = messageSize + length;
-            if (message == null || message.length < needed) {
-                int target = Math.max(needed, Math.min(limits.maxMessageSize(),
-                        message == null ? Math.max(256, (int) Math.min(frameLength, 4096)) : message.length * 2));
-                message = message == null ? new byte[target] : Arrays.copyOf(message, target);
-            }
-            System.arraycopy(bytes, offset, message, messageSize, length);
-            messageSize = needed;
         }
 
         @Override
@@ -537,21 +618,22 @@ public final class Connection {
                 return controlFrame();
             }
             if (frameFin && !frameDeliveredWhole) {
-                finishMessage(message == null ? new byte[0] : message, 0, messageSize);
+                events.addLast(assembler.finish());
             }
             return true;
         }
 
-        private void finishMessage(byte[] bytes, int offset, int length) throws ProtocolException {
-            if (messageOpcode == Opcode.TEXT) {
-                if (!utf8.isComplete()) {
-                    throw new ProtocolException(Violation.INVALID_UTF8, "message ends inside a character");
-                }
-                events.addLast(new Event.Text(new String(bytes, offset, length, StandardCharsets.UTF_8)));
-            } else {
-                events.addLast(new Event.Binary(Arrays.copyOfRange(bytes, offset, offset + length)));
+        /**
+         * RFC 7692: only RSV1 can be allowed (by the decoder), and only on the first frame of a
+         * data message; on a control frame it is an undefined reserved bit (RFC 6455 5.2).
+         */
+        private void checkCompressedFrame(Opcode opcode) throws ProtocolException {
+            if (opcode.isControl()) {
+                throw new ProtocolException(Violation.RESERVED_BITS, "RSV1 on a " + opcode + " frame");
             }
-            resetMessage();
+            if (opcode == Opcode.CONTINUATION) {
+                throw new ProtocolException(Violation.COMPRESSED_CONTINUATION);
+            }
         }
 
         private boolean controlFrame() throws ProtocolException {

@@ -8,8 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +22,8 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.deflate.DeflateNegotiation;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HandshakeResult;
 import org.wsbyhand.protocol.handshake.HttpRequest;
@@ -56,7 +56,6 @@ final class ConnectionLoop implements Runnable {
     private volatile ServerSession session;
 
     private WebSocketHandler handler;
-    private final List<Event> events = new ArrayList<>(4);
     private Throwable error;
     private boolean handlerFailed;
     private boolean transportGone;
@@ -144,9 +143,12 @@ final class ConnectionLoop implements Runnable {
             return;
         }
         WebSocketHandler routed = config.routes().get(path);
-        // A WebSocket route, or a WebSocket upgrade anywhere, goes to the handshake; other upgrade
-        // offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7) on static files.
-        if (routed != null || head.headers().containsToken("Upgrade", "websocket")) {
+        // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
+        // are no static files to serve instead (the handshake then says what is missing). A plain GET
+        // of a route's path serves the static file there, so a page and its socket can share "/".
+        // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
+        boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
+        if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
             upgrade(in, out, head, routed, read.get().leftover());
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();
@@ -199,13 +201,19 @@ final class ConnectionLoop implements Runnable {
                 return;
             }
             Optional<String> subprotocol = accepted.subprotocol();
-            Connection connection = new Connection(Role.SERVER, config.limits());
+            // permessage-deflate, when negotiated: its zlib streams are created on first use, so a
+            // session that fails before its first compressed message holds no native memory.
+            PerMessageDeflate deflate = DeflateNegotiation.serverAgreement(accepted)
+                    .map(agreed -> new PerMessageDeflate(Role.SERVER, agreed, config.compression().orElseThrow()))
+                    .orElse(null);
+            Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
+                    : new Connection(Role.SERVER, config.limits(), null, deflate);
             out.write(accepted.response().toBytes());
             out.flush();
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
             session = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, () -> server.armCloseDeadline(this));
+                    this::abort, () -> server.armCloseDeadline(this), deflate);
             handler = routed;
             started = true;
             runSession(in, leftover);
@@ -335,33 +343,44 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    /** Feeds received bytes under the lock, then runs the handler for each event outside it. */
+    /**
+     * Feeds received bytes under the lock, then takes the events one at a time (under the lock) and
+     * runs the handler for each outside it. One at a time matters: whatever a handler sends in
+     * answer to a message goes out before a close frame that followed that message on the wire
+     * (the connection queues the echo of a peer's close, or its own close after a violation, only
+     * once the events before it have been taken).
+     */
     private void feed(ByteBuffer data) {
         ServerSession s = session;
+        Connection connection = s.connection();
         ProtocolException violation = null;
         s.lock().lock();
         try {
-            Connection connection = s.connection();
-            try {
-                connection.receive(data);
-            } catch (ProtocolException e) {
-                violation = e;
-            }
-            Event event;
-            while ((event = connection.pollEvent()) != null) {
-                events.add(event);
-            }
-            s.afterCall();
+            connection.receive(data);
+        } catch (ProtocolException e) {
+            violation = e;
         } finally {
             s.lock().unlock();
         }
-        for (Event event : events) {
-            dispatch(s, event);
-        }
-        events.clear();
         if (violation != null) {
             log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
             recordError(violation);
+        }
+        while (true) {
+            Event event;
+            s.lock().lock();
+            try {
+                event = connection.pollEvent();
+                if (event == null) {
+                    s.afterCall();
+                }
+            } finally {
+                s.lock().unlock();
+            }
+            if (event == null) {
+                return;
+            }
+            dispatch(s, event);
         }
     }
 
@@ -437,6 +456,9 @@ final class ConnectionLoop implements Runnable {
                 // EOF, a read error, an unanswered close or ping: the transport is done for us.
                 connection.transportClosed();
             }
+            // The connection ends its zlib streams on reaching CLOSED; this makes sure of it on
+            // every path (idempotent), so native memory never waits for the garbage collector.
+            connection.release();
             code = connection.closeCode();
             reason = connection.closeReason();
             s.afterCall();

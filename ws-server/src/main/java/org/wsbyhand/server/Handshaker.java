@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.deflate.DeflateNegotiation;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HttpHeadParser;
 import org.wsbyhand.protocol.handshake.HttpRequest;
@@ -29,9 +31,11 @@ final class Handshaker {
     /** A head and the bytes that followed it in the same reads (the client may pipeline frames). */
     record ReadHead(HttpRequest request, byte[] leftover) {}
 
-    /** The server's handshake: its subprotocols in preference order, no extensions. */
-    static ServerHandshake serverHandshake(List<String> subprotocols) {
-        return ServerHandshake.builder().subprotocols(subprotocols).build();
+    /** The server's handshake: its subprotocols in preference order, and permessage-deflate when configured. */
+    static ServerHandshake serverHandshake(List<String> subprotocols, Optional<DeflateOptions> compression) {
+        ServerHandshake.Builder builder = ServerHandshake.builder().subprotocols(subprotocols);
+        compression.ifPresent(options -> builder.extension(DeflateNegotiation.negotiator(options)));
+        return builder.build();
     }
 
     /**

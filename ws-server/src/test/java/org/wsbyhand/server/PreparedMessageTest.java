@@ -11,6 +11,12 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
+import org.junit.jupiter.api.Nested;
+import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.protocol.deflate.DeflateParameters;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 
 class PreparedMessageTest {
 
@@ -47,5 +53,45 @@ class PreparedMessageTest {
         assertEquals(1, message.payload().get(0), "later changes to the array do not leak into the frame");
         assertThrows(ReadOnlyBufferException.class, () -> message.frame().put(0, (byte) 0));
         assertThrows(ReadOnlyBufferException.class, () -> message.payload().put(0, (byte) 0));
+    }
+
+    @Nested
+    class Compressed {
+
+        @Test
+        void theCompressedFrameHasRsv1OnAFinalFrameAndInflatesToThePayload() throws Exception {
+            String json = "{\"user\":\"alice\",\"text\":\"hello\"}".repeat(50);
+            PreparedMessage message = PreparedMessage.text(json);
+            PreparedMessage.CompressedFrame compressed = message.compressedFrame(6);
+            byte[] frame = compressed.frame();
+            assertEquals(0xC1, frame[0] & 0xFF, "FIN + RSV1 + text (RFC 7692 6.1)");
+            assertTrue(compressed.payloadLength() < message.payloadLength() / 5, "repetitive JSON shrinks");
+            int headerLength = frame.length - compressed.payloadLength();
+            byte[] payload = Arrays.copyOfRange(frame, headerLength, frame.length);
+            try (PerMessageDeflate inflater = new PerMessageDeflate(
+                    Role.CLIENT, DeflateParameters.defaults(),
+                    DeflateOptions.defaults())) {
+                assertEquals(json, new String(inflater.decompress(payload, 1 << 20), StandardCharsets.UTF_8));
+            }
+        }
+
+        @Test
+        void itIsCompressedOnceForEverySessionAtTheSameLevel() {
+            PreparedMessage message = PreparedMessage.binary(new byte[1000]);
+            assertTrue(message.compressedFrame(6) == message.compressedFrame(6), "the same frame, not a copy");
+            assertFalse(message.compressedFrame(1) == message.compressedFrame(6), "another level compresses again");
+        }
+
+        @Test
+        void compressingLeavesNoDeflaterBehind() {
+            long before = PerMessageDeflate.liveDeflaters();
+            PreparedMessage.text("x".repeat(500)).compressedFrame(6);
+            assertEquals(before, PerMessageDeflate.liveDeflaters());
+        }
+
+        @Test
+        void payloadLengthIsTheUncompressedFramePayload() {
+            assertEquals(6, PreparedMessage.text("héllo").payloadLength());
+        }
     }
 }

@@ -48,6 +48,36 @@ class ProtocolViolationIT {
     }
 
     @Test
+    void theEchoOfAMessageBeforeAViolationGoesOutBeforeTheCloseFrame() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/ws")) {
+            // One write: a valid text message, then a frame with RSV2 set (RFC 6455 5.2).
+            client.sendRaw(concat(RawClient.encode(true, 0x1, "first".getBytes(), true),
+                    RawClient.encode(true, 0x21, "bad".getBytes(), true)));
+            RawClient.Frame echo = client.readFrame();
+            assertEquals(0x1, echo.opcode(), "the echo comes first, in wire order");
+            assertEquals("first", echo.text());
+            assertClosedWith(client, CloseCode.PROTOCOL_ERROR, Violation.RESERVED_BITS);
+        }
+    }
+
+    @Test
+    void theEchoOfAMessageBeforeThePeersCloseGoesOutBeforeTheClosingEcho() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/ws")) {
+            client.sendRaw(concat(RawClient.encode(true, 0x1, "last words".getBytes(), true),
+                    RawClient.encode(true, 0x8, new byte[] {0x03, (byte) 0xE8}, true)));
+            RawClient.Frame echo = client.readFrame();
+            assertEquals("last words", echo.text());
+            assertEquals(1000, client.readFrame().closeCode());
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    @Test
     void serverRejectsUnmaskedClientFrameWith1002() throws Exception {
         try (RawClient client = RawClient.open(server.port(), "/ws")) {
             client.sendFrame(true, 0x1, "plain".getBytes(), false);

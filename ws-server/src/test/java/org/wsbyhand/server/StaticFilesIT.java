@@ -1,7 +1,6 @@
 package org.wsbyhand.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,12 +79,32 @@ class StaticFilesIT {
 
     @Test
     void webSocketRouteStillUpgradesOnTheSamePort() throws Exception {
+        long httpBefore = server.stats().httpRequests();
         try (RawClient client = RawClient.open(server.port(), "/ws")) {
             client.sendText("same port");
             assertEquals("same port", client.readFrame().text());
         }
-        assertTrue(server.stats().httpRequests() >= 0);
         String body = new String(send("GET", "/sub/").body().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         assertEquals("<p>sub</p>\n", body);
+        assertEquals(httpBefore + 1, server.stats().httpRequests(), "only the GET counts as a plain HTTP request");
+    }
+
+    @Test
+    void aPageAndItsSocketCanShareTheRootPath() throws Exception {
+        WebSocketServer shared = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
+                .route("/", new RecordingHandler(true)).staticFiles(StaticFiles.classpath("web")).build();
+        shared.start();
+        try {
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + shared.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertEquals("<h1>index</h1>\n", page.body());
+            try (RawClient client = RawClient.open(shared.port(), "/")) {
+                client.sendText("root socket");
+                assertEquals("root socket", client.readFrame().text());
+            }
+        } finally {
+            shared.close();
+        }
     }
 }

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.wsbyhand.protocol.Limits;
 
 /** The builder's defaults and validation; the server's behaviour is in the *IT classes. */
+import java.util.Optional;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
+
 class WebSocketServerTest {
 
     @Nested
@@ -63,6 +66,32 @@ class WebSocketServerTest {
         @Test
         void portIsUnknownBeforeStart() {
             assertThrows(IllegalStateException.class, () -> WebSocketServer.builder().port(0).build().port());
+        }
+    }
+
+    @Nested
+    class Compression {
+        @Test
+        void isOnByDefaultWithTheProtocolDefaults() {
+            assertEquals(Optional.of(DeflateOptions.defaults()),
+                    WebSocketServer.builder().config().compression());
+        }
+
+        @Test
+        void canBeTurnedOff() {
+            assertEquals(Optional.empty(), WebSocketServer.builder().compression(false).config().compression());
+        }
+
+        @Test
+        void eachOptionHasItsBuilderMethod() {
+            DeflateOptions options = WebSocketServer.builder().compressionLevel(1)
+                    .compressionMinSize(100).compressionNoContextTakeover(true).config().compression().orElseThrow();
+            assertEquals(new DeflateOptions(1, 100, true, true), options);
+        }
+
+        @Test
+        void anInvalidLevelIsRejected() {
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().compressionLevel(10));
         }
     }
 }

@@ -7,10 +7,8 @@ import org.wsbyhand.server.WebSocketServer;
 
 /**
  * Runs ws-by-hand's example servers exactly as configured by {@link EchoServer#create} and
- * {@link BroadcastServer#create}, bound to 127.0.0.1 like the peers, and keeps the JVM alive:
- * ws-server runs every thread, the accept loop included, as a virtual (daemon) thread, so the
- * examples' own {@code main} methods return and the JVM exits at once. Usage:
- * {@code OursServer PORT [echo|broadcast]}.
+ * {@link BroadcastServer#create}, but bound to 127.0.0.1 like the peers (the examples' own
+ * {@code main} methods listen on every interface). Usage: {@code OursServer PORT [echo|broadcast]}.
  */
 public final class OursServer {
 
@@ -25,7 +23,8 @@ public final class OursServer {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         server.start();
         System.out.println("ws-by-hand " + (broadcast ? "broadcast" : "echo") + " server on port " + server.port());
-        // The server's threads are all virtual, hence daemon: park this platform thread until killed.
+        // Earlier ws-server versions ran every thread as a (daemon) virtual thread; parking here keeps
+        // the JVM alive with those too, until the process is killed.
         Thread.currentThread().join();
     }
 }

@@ -389,6 +389,9 @@ public final class Report {
         md.append("## Broadcast: one sender, many receivers\n\n");
         md.append("Every text message the sender sends is relayed by the server to every connection; receivers check "
                 + "order and content. The sender keeps at most `inflight` x receivers deliveries outstanding. "
+                + "The Netty peer uses the idiomatic `ChannelGroup.writeAndFlush` (with void promises): each delivery "
+                + "to a channel owned by another event loop is a task hand-off and a flush of its own, while "
+                + "ws-by-hand's per-session writer coalesces whatever frames are queued into one write. "
                 + "Setup: " + config("broadcast", "receivers", "size_bytes", "seconds") + ".\n\n");
         scenarioTable("broadcast", List.of(
                 new Column("deliveries_per_s", "deliveries/s", true),
@@ -610,8 +613,8 @@ public final class Report {
     private void writeHowTo() {
         md.append("## How to run\n\n");
         md.append("```\nbenchmarks/run.sh            # build once, codec benchmarks, load comparison, this report\n"
-                + "benchmarks/run.sh load       # load comparison only (about 6 minutes)\n"
-                + "benchmarks/run.sh codec      # JMH codec benchmarks only (about 5 minutes)\n"
+                + "benchmarks/run.sh load       # load comparison only (about 4 minutes)\n"
+                + "benchmarks/run.sh codec      # JMH codec benchmarks only (about 7 minutes)\n"
                 + "SERVERS=\"ours netty\" benchmarks/run.sh load   # a subset of servers\n```\n\n");
         md.append("Raw results of each run (load tool lines, JMH CSV, server logs) stay in "
                 + "`benchmarks/target/results/<timestamp>/`. See `benchmarks/README.md` for every knob. "

@@ -4,4 +4,5 @@
  */
 module org.wsbyhand.protocol {
     exports org.wsbyhand.protocol;
+    exports org.wsbyhand.protocol.handshake;
 }

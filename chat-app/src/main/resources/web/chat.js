@@ -1,5 +1,5 @@
 // Chat With Me front end. Speaks the lean "chat.v2" protocol when the server agrees, else the
-// course's "json" protocol. Everything from the server is shown with textContent, never innerHTML.
+// course's "json" protocol. Everything from the server is shown with textContent, never parsed as HTML.
 "use strict";
 
 (() => {

@@ -1,11 +1,166 @@
 package org.wsbyhand.chat;
 
-/** Placeholder entry point of the chat application. */
-public final class ChatApp {
-    private ChatApp() {}
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsbyhand.server.StaticFiles;
+import org.wsbyhand.server.WebSocketServer;
 
-    /** Prints the runtime version; replaced by the chat server in its own issue. */
+/**
+ * Chat With Me: one port serves the front end (classpath {@code web/}) and the chat's WebSocket
+ * endpoint at {@code /}, speaking {@code chat.v2} or the course's {@code json} protocol.
+ *
+ * <p>Run {@link #main} with the options of {@link ChatConfig}, or embed it: {@link #start} returns
+ * once the port is bound, {@link #close} shuts it down gracefully (clients get 1001 Going Away).
+ */
+public final class ChatApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatApp.class);
+
+    private final ChatConfig config;
+    private final WebSocketServer server;
+    private final MessageStore store;
+    private final boolean ownsStore;
+    private final Broadcaster broadcaster;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private ChatApp(ChatConfig config, MessageStore store, boolean ownsStore,
+            Function<LocalClients, Broadcaster> broadcasters) {
+        this.config = config;
+        this.store = store;
+        this.ownsStore = ownsStore;
+        LocalClients clients = new LocalClients(config.history(), store.recent(config.history()));
+        this.broadcaster = broadcasters.apply(clients);
+        ChatHandler handler = new ChatHandler(new ChatRoom(store, broadcaster), clients, config.inputRules(),
+                () -> new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime));
+        this.server = WebSocketServer.builder()
+                .bindAddress(config.bindAddress())
+                .port(config.port())
+                .route("/", handler)
+                .subprotocols(LeanProtocol.NAME, JsonProtocol.NAME)
+                // The Origin check needs the request's Host, so it is an upgrade hook rather than
+                // the server's static allow-list (left empty, which allows all).
+                .upgradeHook(new OriginPolicy(config.allowedOrigins()))
+                .staticFiles(StaticFiles.classpath("web", ChatApp.class.getClassLoader()))
+                .maxMessageSize(config.maxMessageBytes())
+                .maxFrameSize(config.maxMessageBytes())
+                .maxOutboundBytes(config.maxOutboundBytes())
+                .build();
+    }
+
+    /**
+     * Starts the app with the store and broadcaster its configuration names.
+     *
+     * @throws IOException when the port cannot be bound
+     */
+    public static ChatApp start(ChatConfig config) throws IOException {
+        return switch (config.store()) {
+            case "memory" -> start(config, new InMemoryMessageStore(config.history()), true, LocalBroadcaster::new);
+            default -> throw new IllegalArgumentException("unknown store " + config.store());
+        };
+    }
+
+    /**
+     * Starts the app on an existing store with the in-process broadcaster. The store outlives the app
+     * (it is not closed by {@link #close}), so a restarted app on the same store shows the same history.
+     *
+     * @throws IOException when the port cannot be bound
+     */
+    public static ChatApp start(ChatConfig config, MessageStore store) throws IOException {
+        return start(config, store, false, LocalBroadcaster::new);
+    }
+
+    private static ChatApp start(ChatConfig config, MessageStore store, boolean ownsStore,
+            Function<LocalClients, Broadcaster> broadcasters) throws IOException {
+        Objects.requireNonNull(store, "store");
+        ChatApp app = new ChatApp(config, store, ownsStore, broadcasters);
+        try {
+            app.server.start();
+        } catch (IOException | RuntimeException e) {
+            app.closeBackends();
+            throw e;
+        }
+        return app;
+    }
+
+    /** The port the app listens on (the chosen one when configured with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** The address to open in a browser. */
+    public URI url() {
+        String host = switch (config.bindAddress()) {
+            case "0.0.0.0", "::", "[::]" -> "localhost";
+            default -> config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
+        };
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /** Stops accepting, closes every session with 1001, then releases the broadcaster and an owned store. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+            closeBackends();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /**
+     * Blocks until {@link #close} has finished. The server's threads are virtual (daemon) threads,
+     * so {@link #main} waits here to keep the JVM running.
+     */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+
+    private void closeBackends() {
+        try {
+            broadcaster.close();
+        } finally {
+            if (ownsStore) {
+                store.close();
+            }
+        }
+    }
+
+    /** Parses the options, starts the app, logs the URL to open and runs until the JVM is stopped. */
     public static void main(String[] args) {
-        System.out.println("ChatApp on Java " + Runtime.version());
+        List<String> arguments = List.of(args);
+        if (ChatConfig.wantsHelp(arguments)) {
+            System.out.print(ChatConfig.USAGE);
+            return;
+        }
+        ChatConfig config;
+        try {
+            config = ChatConfig.parse(arguments, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("chat-app: " + e.getMessage());
+            System.err.print(ChatConfig.USAGE);
+            System.exit(2);
+            return;
+        }
+        ChatApp app;
+        try {
+            app = start(config);
+        } catch (IOException e) {
+            log.error("cannot listen on {}:{}: {}", config.bindAddress(), config.port(), e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "chat-app-shutdown"));
+        log.info("Chat With Me is running: open {} in two browser tabs (Ctrl+C stops it)", app.url());
+        try {
+            app.awaitClose();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -404,30 +404,30 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    /** Ends the session: flush our close frame, close the socket, then onError/onClose once. */
+    /**
+     * Ends the session: flush our close frame, settle the close code, run onError/onClose exactly
+     * once, then close the TCP connection (lingering for the client's FIN unless it is gone).
+     */
     private void finish() {
         ServerSession s = session;
         long closeTimeout = config.closeTimeout().toNanos();
-        if (!transportGone) {
-            s.lock().lock();
-            try {
-                s.outbound().awaitDrained(closeTimeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                s.lock().unlock();
-            }
-            if (!peerUnresponsive) {
-                lingerClose(closeTimeout);
-            }
-        }
-        abort();
         CloseCode code;
         String reason;
         s.lock().lock();
         try {
+            if (!transportGone) {
+                s.outbound().awaitDrained(closeTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            s.lock().unlock();
+        }
+        s.lock().lock();
+        try {
             Connection connection = s.connection();
             if (connection.state() != Connection.State.CLOSED) {
+                // EOF, a read error, an unanswered close or ping: the transport is done for us.
                 connection.transportClosed();
             }
             code = connection.closeCode();
@@ -454,6 +454,10 @@ final class ConnectionLoop implements Runnable {
         } catch (RuntimeException e) {
             log.warn("session {} ({}): onClose failed", id, remote, e);
         }
+        if (!transportGone && !peerUnresponsive) {
+            lingerClose(closeTimeout);
+        }
+        abort();
     }
 
     /**

@@ -3,6 +3,8 @@ package org.wsbyhand.server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import org.wsbyhand.protocol.FrameEncoder;
+import org.wsbyhand.protocol.Opcode;
 
 /**
  * A message encoded once into an unmasked server frame, to be sent to many sessions without
@@ -19,10 +21,8 @@ public final class PreparedMessage {
 
     private PreparedMessage(boolean text, byte[] payload) {
         this.text = text;
-        this.headerLength = FrameHeaders.headerLength(payload.length);
-        this.frame = new byte[headerLength + payload.length];
-        FrameHeaders.writeServerHeader(frame, text ? FrameHeaders.TEXT : FrameHeaders.BINARY, payload.length);
-        System.arraycopy(payload, 0, frame, headerLength, payload.length);
+        this.headerLength = FrameEncoder.headerLength(payload.length, false);
+        this.frame = FrameEncoder.encode(true, 0, text ? Opcode.TEXT : Opcode.BINARY, ByteBuffer.wrap(payload), false, 0);
     }
 
     /** A text message (encoded as UTF-8). */

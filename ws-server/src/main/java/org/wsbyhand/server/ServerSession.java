@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Connection;
+import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
 
 /**
@@ -228,7 +229,7 @@ final class ServerSession implements Session {
 
     /** Frame length of an unmasked frame with this payload length (RFC 6455 5.2). */
     static long frameLength(long payloadLength) {
-        return FrameHeaders.headerLength(payloadLength) + payloadLength;
+        return FrameEncoder.headerLength(payloadLength, false) + payloadLength;
     }
 
     @Override

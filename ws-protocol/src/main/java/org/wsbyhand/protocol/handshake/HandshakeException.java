@@ -1,0 +1,130 @@
+package org.wsbyhand.protocol.handshake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * An opening handshake that failed, with everything needed to answer it.
+ *
+ * <p><b>Server side</b> (thrown by {@link HttpHeadParser} for requests and by
+ * {@link ServerHandshake}): {@link #status()} is the 4xx status to send and {@link #headers()} the
+ * extra response fields it needs ({@code Allow: GET} with 405, {@code Sec-WebSocket-Version: 13}
+ * with 426); {@link #responseBytes()} is the complete response to write before closing the
+ * connection.
+ *
+ * <p><b>Client side</b> (thrown by {@link HttpHeadParser} for responses and by
+ * {@link ClientHandshake}): nothing is sent back; {@link #status()} is the status the server
+ * answered with (for example 404, or 101 when the 101 response itself was wrong), or 0 when no
+ * status line was parsed.
+ *
+ * <p>These exceptions describe a peer's input, which may be hostile and frequent, so they carry
+ * no stack trace.
+ */
+public final class HandshakeException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final HandshakeFailure failure;
+    private final int status;
+    private final transient Headers headers;
+
+    /**
+     * A failure with the status and headers to answer it with.
+     *
+     * @param failure the rule that was broken
+     * @param status  the HTTP status: 400-599 on the server side, the received status or 0 on the client side
+     * @param reason  a short human-readable explanation, sent as the body of the error response
+     * @param headers extra fields for the error response
+     */
+    public HandshakeException(HandshakeFailure failure, int status, String reason, Headers headers) {
+        super(Objects.requireNonNull(reason, "reason"), null, false, false);
+        this.failure = Objects.requireNonNull(failure, "failure");
+        if (status != 0 && (status < 100 || status > 999)) {
+            throw new IllegalArgumentException("status is neither 0 nor three digits: " + status);
+        }
+        this.status = status;
+        this.headers = Objects.requireNonNull(headers, "headers");
+    }
+
+    /** A server-side failure answered with the failure's own status and no extra headers. */
+    public HandshakeException(HandshakeFailure failure, String reason) {
+        this(failure, failure.status(), reason, Headers.empty());
+    }
+
+    /**
+     * A rejection by the application, e.g. {@code reject(403, "origin not allowed")} or
+     * {@code reject(404, "no such endpoint")}.
+     *
+     * @throws IllegalArgumentException if the status is not 400-599
+     */
+    public static HandshakeException reject(int status, String reason) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("a rejection status is 400-599, was " + status);
+        }
+        return new HandshakeException(HandshakeFailure.REJECTED, status, reason, Headers.empty());
+    }
+
+    /** The rule that was broken. */
+    public HandshakeFailure failure() {
+        return failure;
+    }
+
+    /** The HTTP status: to send (server side) or received (client side, 0 if none). */
+    public int status() {
+        return status;
+    }
+
+    /** The human-readable explanation (the exception message). */
+    public String reason() {
+        return getMessage();
+    }
+
+    /** Extra fields for the error response, e.g. {@code Sec-WebSocket-Version: 13} with 426. */
+    public Headers headers() {
+        return headers;
+    }
+
+    /**
+     * The head of the error response a server sends: {@code HTTP/1.1 <status> <phrase>},
+     * {@code Content-Type: text/plain; charset=utf-8}, {@code Content-Length} of
+     * {@link #body()}, {@code Connection: close}, then {@link #headers()}.
+     *
+     * @throws IllegalStateException if the status is not 400-599 (a client-side failure)
+     */
+    public HttpResponse toResponse() {
+        if (status < 400 || status > 599) {
+            throw new IllegalStateException("no error response for status " + status);
+        }
+        Headers responseHeaders = Headers.builder()
+                .add("Content-Type", "text/plain; charset=utf-8")
+                .add("Content-Length", Integer.toString(body().length))
+                .add("Connection", "close")
+                .addAll(headers)
+                .build();
+        return new HttpResponse(HttpRequest.HTTP_1_1, status, HttpResponse.reasonPhrase(status), responseHeaders);
+    }
+
+    /** The body of the error response: the reason and a newline, in UTF-8. */
+    public byte[] body() {
+        return (reason() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The complete error response, head and body, ready to write before closing the connection.
+     *
+     * @throws IllegalStateException if the status is not 400-599 (a client-side failure)
+     */
+    public byte[] responseBytes() {
+        byte[] head = toResponse().toBytes();
+        byte[] body = body();
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return "HandshakeException[" + failure + ", status " + status + ": " + getMessage() + "]";
+    }
+}

@@ -19,7 +19,7 @@
   let attempt = 0;
   let reconnectTimer = null;
   let errorTimer = null;
-  let lastId = 0;
+  let shownIds = new Set();
   let pendingText = null;
 
   userInput.value = localStorage.getItem("chat.user") || "";
@@ -90,7 +90,7 @@
     switch (data.type) {
       case "history":
         msgs.replaceChildren();
-        lastId = 0;
+        shownIds = new Set();
         data.messages.forEach(append);
         scrollToEnd(true);
         break;
@@ -111,7 +111,7 @@
   function onJson(data) {
     if (Array.isArray(data.msg)) {
       msgs.replaceChildren();
-      lastId = 0;
+      shownIds = new Set();
       data.msg.slice().reverse().forEach(append);
       scrollToEnd(false);
     } else if (data.error) {
@@ -121,10 +121,10 @@
 
   function append(message) {
     if (typeof message.id === "number") {
-      if (message.id <= lastId) {
+      if (shownIds.has(message.id)) {
         return; // already shown
       }
-      lastId = message.id;
+      shownIds.add(message.id);
     }
     const li = document.createElement("li");
     const meta = document.createElement("div");

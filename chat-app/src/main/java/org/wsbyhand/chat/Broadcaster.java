@@ -7,7 +7,7 @@ package org.wsbyhand.chat;
  *
  * <p>Contract for implementations: a broadcaster is created with this node's {@link LocalClients}
  * and hands each published message to {@link LocalClients#deliver} exactly once on every node, in
- * the same (id) order everywhere; {@link LocalClients} encodes the frames once per protocol for all
+ * the same order everywhere; {@link LocalClients} encodes the frames once per protocol for all
  * local clients. {@link #publish} returns once the message is on its way to all nodes, or throws
  * {@link RoomUnavailableException} so the sender gets an error instead of a false success.
  * Methods are safe to call from many threads.

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +20,10 @@ import org.wsbyhand.server.Session;
  *
  * <p>Ordering and exactly-once: joining, leaving and delivering happen under one lock, so a client
  * that joins gets the history up to some message and then every later message, none twice and
- * none missing. Messages are delivered in increasing id order; a message whose id is not greater
- * than the last one delivered is ignored, so a broadcaster that re-delivers after a reconnect
- * cannot show a message twice. Sending never blocks: the server queues each session's outgoing
+ * none missing. Messages go out in the order the broadcaster hands them over (with several nodes,
+ * the broadcaster's order, which is the same on every node, even where it differs from id order);
+ * a message whose id is among the last {@value #REMEMBERED_IDS} delivered is ignored, so a
+ * broadcaster that re-delivers after a reconnect cannot show a message twice. Sending never blocks: the server queues each session's outgoing
  * bytes up to its bound and closes a session that falls too far behind, so one slow client never
  * holds up the others.
  */
@@ -29,12 +31,16 @@ public final class LocalClients {
 
     private enum Wire { JSON, LEAN }
 
+    /** How many delivered ids are remembered to drop duplicates. */
+    static final int REMEMBERED_IDS = 1024;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final int historySize;
     /** Newest first, at most {@code historySize}. */
     private final Deque<ChatMessage> history = new ArrayDeque<>();
     private final Map<Session, ChatProtocol> sessions = new LinkedHashMap<>();
-    private long lastDeliveredId;
+    /** The ids delivered most recently, oldest first, at most {@link #REMEMBERED_IDS}. */
+    private final LinkedHashSet<Long> deliveredIds = new LinkedHashSet<>();
 
     /**
      * Clients of a room whose history is {@code newestFirst} (as read from the store at start).
@@ -52,7 +58,7 @@ public final class LocalClients {
             }
             history.addLast(m);
         }
-        lastDeliveredId = history.isEmpty() ? 0 : history.peekFirst().id();
+        history.descendingIterator().forEachRemaining(m -> remember(m.id()));
     }
 
     /**
@@ -62,10 +68,10 @@ public final class LocalClients {
     public void deliver(ChatMessage message) {
         lock.lock();
         try {
-            if (message.id() <= lastDeliveredId) {
+            if (deliveredIds.contains(message.id())) {
                 return;
             }
-            lastDeliveredId = message.id();
+            remember(message.id());
             history.addFirst(message);
             if (history.size() > historySize) {
                 history.removeLast();
@@ -137,6 +143,14 @@ public final class LocalClients {
             Optional<PreparedMessage> frame = encoded.computeIfAbsent(wire(p),
                     w -> p.presence(online).map(PreparedMessage::text));
             frame.ifPresent(e.getKey()::send);
+        }
+    }
+
+    /** Lock held (or in the constructor). */
+    private void remember(long id) {
+        deliveredIds.add(id);
+        if (deliveredIds.size() > REMEMBERED_IDS) {
+            deliveredIds.removeFirst();
         }
     }
 

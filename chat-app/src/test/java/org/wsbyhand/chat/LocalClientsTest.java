@@ -93,7 +93,7 @@ class LocalClientsTest {
         }
 
         @Test
-        void aMessageNotNewerThanTheLastDeliveredIsIgnored() {
+        void anAlreadyDeliveredIdIsIgnored() {
             RecordingSession lean = new RecordingSession("chat.v2");
             clients.join(lean, LeanProtocol.INSTANCE);
             clients.deliver(msg(3));
@@ -102,6 +102,27 @@ class LocalClientsTest {
             clients.deliver(msg(2));
             assertEquals(sent, lean.texts.size());
             assertEquals(List.of(msg(3), msg(2), msg(1)), clients.history());
+        }
+
+        @Test
+        void messagesAreDeliveredInArrivalOrderEvenWhenIdsAreNot() {
+            RecordingSession lean = new RecordingSession("chat.v2");
+            clients.join(lean, LeanProtocol.INSTANCE);
+            clients.deliver(msg(5));
+            clients.deliver(msg(4));
+            assertEquals(List.of(msg(4), msg(5), msg(2)), clients.history());
+            assertEquals(tree(LeanProtocol.INSTANCE.delivered(msg(4), List.of())), tree(lean.last()));
+        }
+
+        @Test
+        void onlyTheMostRecentIdsAreRemembered() {
+            LocalClients big = new LocalClients(1, List.of());
+            for (int id = 1; id <= LocalClients.REMEMBERED_IDS + 1; id++) {
+                big.deliver(msg(id));
+            }
+            big.deliver(msg(1)); // forgotten by now, so delivered again
+            big.deliver(msg(2)); // still remembered
+            assertEquals(List.of(msg(1)), big.history());
         }
 
         @Test

@@ -436,6 +436,9 @@ final class ConnectionLoop implements Runnable {
         } finally {
             s.lock().unlock();
         }
+        if (error == null && s.wasSlowConsumer()) {
+            error = new SlowConsumerException(s.maxOutboundBytes());
+        }
         if (error == null && code.equals(CloseCode.ABNORMAL_CLOSURE)) {
             error = new EOFException("connection ended without a close frame");
             log.debug("session {} ({}): ended without a close frame", id, remote);

@@ -17,6 +17,7 @@ final class Counters {
     final LongAdder messagesOut = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
+    final LongAdder slowConsumers = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
     void closed(CloseCode code) {
@@ -29,6 +30,6 @@ final class Counters {
         Map<CloseCode, Long> byCode = new java.util.LinkedHashMap<>();
         sorted.forEach((code, count) -> byCode.put(CloseCode.of(code), count));
         return new ServerStats(openSessions.get(), upgradesAccepted.sum(), upgradesRejected.sum(),
-                httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), byCode);
+                httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), slowConsumers.sum(), byCode);
     }
 }

@@ -38,6 +38,7 @@ final class Outbound {
 
     private boolean writing;
     private long inFlight;
+    private long highWater;
     private boolean broken;
 
     Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Runnable abort, String name) {
@@ -55,8 +56,14 @@ final class Outbound {
         return connection.outboundBytes() + inFlight;
     }
 
+    /** The most unsent bytes this session ever held, observed after each queueing. Lock held. */
+    long highWater() {
+        return highWater;
+    }
+
     /** Starts a writer if there is something to write and none is running. Lock held. */
     void flush() {
+        highWater = Math.max(highWater, queuedBytes());
         if (!writing && !broken && connection.hasOutbound()) {
             writing = true;
             Thread.ofVirtual().name(name).start(this::writeAll);

@@ -42,6 +42,7 @@ final class ServerSession implements Session {
     private final Counters counters;
     private final Runnable armCloseDeadline;
     private volatile Connection.State state = Connection.State.OPEN;
+    private volatile boolean slowConsumer;
     private volatile ConcurrentMap<String, Object> attributes;
 
     ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
@@ -209,9 +210,30 @@ final class ServerSession implements Session {
     private void failSlowConsumer() {
         log.info("session {} ({}): over {} unsent bytes, closing with {}", id, request.remoteAddress(),
                 maxOutboundBytes, SLOW_CONSUMER);
+        slowConsumer = true;
+        counters.slowConsumers.increment();
         connection.close(SLOW_CONSUMER, "too many unsent bytes");
         state = connection.state();
         outbound.flush();
+    }
+
+    /** Whether this session was closed for exceeding its outbound bound. */
+    boolean wasSlowConsumer() {
+        return slowConsumer;
+    }
+
+    long maxOutboundBytes() {
+        return maxOutboundBytes;
+    }
+
+    /** The most unsent bytes this session held at any time (for tests and diagnostics). */
+    long outboundHighWater() {
+        lock.lock();
+        try {
+            return outbound.highWater();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The session lock; the reader holds it while feeding bytes. */

@@ -15,7 +15,10 @@ import org.wsbyhand.protocol.CloseCode;
  * @param messagesOut      text and binary messages queued for sending
  * @param bytesIn          bytes read from sessions' sockets after the upgrade
  * @param bytesOut         bytes written to sessions' sockets after the upgrade
+ * @param slowConsumers    sessions closed with 1008 because their unsent bytes would have exceeded
+ *                         {@link ServerConfig#maxOutboundBytes()}
  * @param closesByCode     sessions ended, by the close code reported to the handler's {@code onClose}
+ *                         (1006 when the peer never answered the server's close frame)
  */
 public record ServerStats(
         int openSessions,
@@ -26,6 +29,7 @@ public record ServerStats(
         long messagesOut,
         long bytesIn,
         long bytesOut,
+        long slowConsumers,
         Map<CloseCode, Long> closesByCode) {
 
     /** Makes the map immutable. */

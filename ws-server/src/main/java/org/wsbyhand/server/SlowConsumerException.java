@@ -1,0 +1,18 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+
+/**
+ * Passed to {@link WebSocketHandler#onError} when a session was closed because its client did not
+ * read fast enough: sending another message would have taken the session's unsent bytes over
+ * {@link ServerConfig#maxOutboundBytes()}. The server then sent close code 1008 (policy violation)
+ * and dropped the connection if the client did not answer within the close timeout.
+ */
+public final class SlowConsumerException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception stating the bound that was exceeded. */
+    public SlowConsumerException(long maxOutboundBytes) {
+        super("client too slow: unsent bytes would exceed the outbound bound of " + maxOutboundBytes + " bytes");
+    }
+}

@@ -176,7 +176,7 @@ public final class ChatApp implements AutoCloseable {
             System.exit(1);
             return;
         } catch (RoomUnavailableException e) {
-            log.error("cannot start: {}. Start Redis or fix --redis / REDIS_URL.", e.getMessage());
+            log.error("cannot start: {} (start Redis or fix --redis / REDIS_URL)", e.getMessage());
             System.exit(1);
             return;
         }

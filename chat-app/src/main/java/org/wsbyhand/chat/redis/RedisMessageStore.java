@@ -187,6 +187,7 @@ public final class RedisMessageStore implements MessageStore {
             root = root.getCause();
         }
         String what = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        what = what.replaceAll("\\.+$", ""); // messages end up inside sentences
         return root == e ? what : e.getClass().getSimpleName() + ": " + what;
     }
 

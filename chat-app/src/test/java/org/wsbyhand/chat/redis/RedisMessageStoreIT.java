@@ -218,5 +218,25 @@ class RedisMessageStoreIT {
                 assertEquals(List.of(second, first), store.recent(50));
             }
         }
+
+        @Test
+        void anAppendToAFrozenRedisFailsAfterTheTimeoutAndTheStoreRecovers(TestInfo test) {
+            try (RedisServerProcess own = RedisServerProcess.start(ownDir);
+                    RedisMessageStore store = RedisMessageStore.connect(own.settings(prefixOf(test)), 50)) {
+                ChatMessage before = store.append("ada", "before");
+                own.freeze();
+                try {
+                    assertThrows(RoomUnavailableException.class, () -> store.append("ada", "while frozen"));
+                } finally {
+                    own.thaw();
+                }
+                ChatMessage after = store.append("ada", "after");
+                List<ChatMessage> history = store.recent(50);
+                // "while frozen" may or may not be stored: its command reached Redis, only the reply
+                // timed out. The sender was told it failed; it was never told it succeeded.
+                assertEquals(before, history.get(history.size() - 1));
+                assertEquals(after, history.get(0));
+            }
+        }
     }
 }

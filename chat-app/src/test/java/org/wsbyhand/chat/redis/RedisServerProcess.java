@@ -94,6 +94,9 @@ final class RedisServerProcess implements AutoCloseable {
         if (process == null) {
             return;
         }
+        if (process.isAlive()) {
+            thaw(); // a frozen server would not act on SIGTERM
+        }
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -104,6 +107,33 @@ final class RedisServerProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         process = null;
+    }
+
+    /**
+     * Freezes the server (SIGSTOP): connections stay open and new ones are even accepted by the
+     * kernel, but nothing is answered, as with a hung machine or a network partition.
+     */
+    void freeze() {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen server run again (SIGCONT). */
+    void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Starts the server again on the same port and directory (so with the same data). */

@@ -222,6 +222,31 @@ class StreamReaderIT {
         }
 
         @Test
+        void resumesAfterRedisWasFrozenLongerThanItsReadTimeout(TestInfo test) {
+            List<ChatMessage> seen = new CopyOnWriteArrayList<>();
+            try (RedisServerProcess own = RedisServerProcess.start(ownDir)) {
+                RedisSettings settings = own.settings(RedisMessageStoreIT.prefixOf(test));
+                try (RedisMessageStore store = RedisMessageStore.connect(settings, 50);
+                        StreamReader reader = new StreamReader(settings, new StreamEntryID(0, 0), seen::add)) {
+                    reader.start();
+                    ChatMessage first = store.append("ada", "first");
+                    await("1 delivery", () -> seen.size() >= 1);
+                    own.freeze();
+                    try {
+                        // Longer than the reader's socket timeout (timeout + block time): its XREAD fails.
+                        RedisServerProcess.sleep(settings.timeout().plus(settings.blockTime()).plusSeconds(1));
+                    } finally {
+                        own.thaw();
+                    }
+                    ChatMessage second = store.append("ada", "second");
+                    await("delivery after the freeze", () -> seen.size() >= 2);
+                    RedisServerProcess.sleep(settings.blockTime());
+                    assertEquals(List.of(first, second), List.copyOf(seen));
+                }
+            }
+        }
+
+        @Test
         void keepsRetryingWhileRedisIsDownAndStopsPromptlyWhenClosed(TestInfo test) {
             List<ChatMessage> seen = new CopyOnWriteArrayList<>();
             try (RedisServerProcess own = RedisServerProcess.start(ownDir)) {

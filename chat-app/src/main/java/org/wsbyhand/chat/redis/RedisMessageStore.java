@@ -20,6 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.resps.StreamEntry;
@@ -40,6 +41,9 @@ import redis.clients.jedis.resps.StreamEntry;
  *       {@link RoomUnavailableException}, so the sender gets an error reply. An append whose reply
  *       was lost may nevertheless have been stored: the sender then sees an error and, shortly
  *       after, its message; never the reverse.</li>
+ *   <li>After an append could not reach Redis (connection refused or lost, timeout, no free
+ *       connection), appends fail at once without trying for {@link RedisSettings#failFast()}: while
+ *       Redis hangs, each post would otherwise wait out the timeouts, one after the other.</li>
  * </ul>
  *
  * <p>Connections come from a bounded pool (commands are short; a caller waits at most the
@@ -54,12 +58,15 @@ public final class RedisMessageStore implements MessageStore {
     private final int capacity;
     private final JedisPool pool;
     private final String appendSha;
+    /** {@link System#nanoTime()} before which appends fail without trying. */
+    private volatile long failFastUntil;
 
     private RedisMessageStore(RedisSettings settings, int capacity, JedisPool pool, String appendSha) {
         this.settings = settings;
         this.capacity = capacity;
         this.pool = pool;
         this.appendSha = appendSha;
+        this.failFastUntil = System.nanoTime();
     }
 
     /**
@@ -104,6 +111,10 @@ public final class RedisMessageStore implements MessageStore {
     public ChatMessage append(String user, String text) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(text, "text");
+        if (System.nanoTime() - failFastUntil < 0) {
+            throw new RoomUnavailableException("Redis at " + settings.redactedUrl()
+                    + " failed a moment ago; not retrying for up to " + settings.failFast());
+        }
         List<String> keys = List.of(settings.streamKey());
         List<String> args = List.of(Integer.toString(settings.streamMaxLength()), user, text);
         try (Jedis jedis = pool.getResource()) {
@@ -117,6 +128,9 @@ public final class RedisMessageStore implements MessageStore {
             StreamEntryID id = new StreamEntryID((String) reply);
             return new ChatMessage(StreamIds.messageId(id), user, text, id.getTime());
         } catch (JedisException e) {
+            if (unreachable(e)) {
+                failFastUntil = System.nanoTime() + settings.failFast().toNanos();
+            }
             throw new RoomUnavailableException("Redis append failed: " + describe(e), e);
         }
     }
@@ -162,6 +176,11 @@ public final class RedisMessageStore implements MessageStore {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** Whether {@code e} means Redis could not be reached, as opposed to an error reply. */
+    private static boolean unreachable(JedisException e) {
+        return e instanceof JedisConnectionException || e.getCause() instanceof java.util.NoSuchElementException;
     }
 
     static HostAndPort hostAndPort(RedisSettings settings) {

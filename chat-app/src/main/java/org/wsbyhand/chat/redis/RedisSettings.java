@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *                            history size, the rest is slack for a node that fell behind
  * blockTime        1 s       how long the reader's XREAD BLOCK waits before it asks again
  * retryMin/Max     100 ms/5 s  the reader's reconnect backoff, doubling from min to max
+ * failFast         1 s       after an append failed to reach Redis, further appends fail at once
+ *                            (without trying) for this long, so that while Redis hangs posts get
+ *                            their error reply at once instead of queueing behind timeouts; 0 = off
  * </pre>
  *
  * <p>The password never appears in {@link #toString()} or in log lines.
@@ -42,6 +45,7 @@ import java.util.regex.Pattern;
  * @param blockTime       how long one XREAD BLOCK waits, 10 ms to 60 s
  * @param retryMin        the first reconnect delay, at least 1 ms
  * @param retryMax        the longest reconnect delay, at least {@code retryMin}
+ * @param failFast        how long appends fail without trying after one could not reach Redis, 0-60 s
  */
 public record RedisSettings(
         String host,
@@ -55,7 +59,8 @@ public record RedisSettings(
         int streamMaxLength,
         Duration blockTime,
         Duration retryMin,
-        Duration retryMax) {
+        Duration retryMax,
+        Duration failFast) {
 
     /** The port a URL without one means. */
     public static final int DEFAULT_PORT = 6379;
@@ -73,6 +78,8 @@ public record RedisSettings(
     public static final Duration DEFAULT_RETRY_MIN = Duration.ofMillis(100);
     /** The longest reconnect delay. */
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(5);
+    /** How long appends fail at once after one could not reach Redis. */
+    public static final Duration DEFAULT_FAIL_FAST = Duration.ofSeconds(1);
 
     private static final Pattern PREFIX = Pattern.compile("[^\\s\\p{Cntrl}]{1,100}");
 
@@ -86,6 +93,7 @@ public record RedisSettings(
         Objects.requireNonNull(blockTime, "blockTime");
         Objects.requireNonNull(retryMin, "retryMin");
         Objects.requireNonNull(retryMax, "retryMax");
+        Objects.requireNonNull(failFast, "failFast");
         check(!host.isBlank(), "Redis host must not be empty");
         check(port >= 1 && port <= 65535, "Redis port must be 1-65535, was " + port);
         check(database >= 0, "Redis database must not be negative, was " + database);
@@ -100,6 +108,7 @@ public record RedisSettings(
                 "Redis block time must be 10 ms - 60 s, was " + blockTime);
         check(retryMin.toMillis() >= 1, "Redis retry delay must be at least 1 ms, was " + retryMin);
         check(retryMax.compareTo(retryMin) >= 0, "Redis longest retry delay must not be below the first");
+        check(between(failFast, Duration.ZERO, Duration.ofSeconds(60)), "Redis fail-fast time must be 0-60 s, was " + failFast);
     }
 
     /**
@@ -146,7 +155,7 @@ public record RedisSettings(
         }
         return new RedisSettings(uri.getHost(), port, database, user, password, prefix, DEFAULT_TIMEOUT,
                 DEFAULT_POOL_SIZE, DEFAULT_STREAM_MAX_LENGTH, DEFAULT_BLOCK_TIME, DEFAULT_RETRY_MIN,
-                DEFAULT_RETRY_MAX);
+                DEFAULT_RETRY_MAX, DEFAULT_FAIL_FAST);
     }
 
     /** The room's stream: the message history and the broadcast log at once. */
@@ -157,14 +166,20 @@ public record RedisSettings(
     /** These settings with another key prefix. */
     public RedisSettings withPrefix(String newPrefix) {
         return new RedisSettings(host, port, database, user, password, newPrefix, timeout, poolSize,
-                streamMaxLength, blockTime, retryMin, retryMax);
+                streamMaxLength, blockTime, retryMin, retryMax, failFast);
     }
 
     /** These settings with other timing: command timeout, XREAD block time and reconnect backoff. */
     public RedisSettings withTiming(Duration newTimeout, Duration newBlockTime, Duration newRetryMin,
             Duration newRetryMax) {
         return new RedisSettings(host, port, database, user, password, prefix, newTimeout, poolSize,
-                streamMaxLength, newBlockTime, newRetryMin, newRetryMax);
+                streamMaxLength, newBlockTime, newRetryMin, newRetryMax, failFast);
+    }
+
+    /** These settings with another fail-fast time ({@link Duration#ZERO} turns it off). */
+    public RedisSettings withFailFast(Duration newFailFast) {
+        return new RedisSettings(host, port, database, user, password, prefix, timeout, poolSize,
+                streamMaxLength, blockTime, retryMin, retryMax, newFailFast);
     }
 
     /** The URL without the password, for log lines: {@code redis://host:port/db}. */
@@ -179,7 +194,7 @@ public record RedisSettings(
     public String toString() {
         return "RedisSettings[" + redactedUrl() + ", prefix=" + prefix + ", timeout=" + timeout
                 + ", poolSize=" + poolSize + ", streamMaxLength=" + streamMaxLength + ", blockTime=" + blockTime
-                + ", retry=" + retryMin + ".." + retryMax + "]";
+                + ", retry=" + retryMin + ".." + retryMax + ", failFast=" + failFast + "]";
     }
 
     private static String decode(String s) {

@@ -1,10 +1,13 @@
 package org.wsbyhand.chat.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -216,6 +219,34 @@ class RedisMessageStoreIT {
                 ChatMessage second = store.append("ada", "after");
                 assertTrue(second.id() > first.id());
                 assertEquals(List.of(second, first), store.recent(50));
+            }
+        }
+
+        @Test
+        void afterAnAppendCouldNotReachRedisTheNextOnesFailWithoutTryingUntilTheFailFastTimeIsOver(TestInfo test) {
+            try (RedisServerProcess own = RedisServerProcess.start(ownDir);
+                    RedisMessageStore store = RedisMessageStore.connect(
+                            own.settings(prefixOf(test)).withFailFast(Duration.ofSeconds(5)), 50)) {
+                own.stop();
+                RoomUnavailableException tried = assertThrows(RoomUnavailableException.class,
+                        () -> store.append("ada", "one"));
+                assertNotNull(tried.getCause(), "the first append tried Redis");
+                RoomUnavailableException notTried = assertThrows(RoomUnavailableException.class,
+                        () -> store.append("ada", "two"));
+                assertNull(notTried.getCause(), "the next one failed without trying");
+                assertTrue(notTried.getMessage().contains("not retrying"), notTried.getMessage());
+                own.restart();
+                ChatMessage back = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (back == null && System.nanoTime() < deadline) {
+                    try {
+                        back = store.append("ada", "back");
+                    } catch (RoomUnavailableException e) {
+                        RedisServerProcess.sleep(Duration.ofMillis(100));
+                    }
+                }
+                assertNotNull(back, "appends work again once the fail-fast time is over");
+                assertEquals(List.of(back), store.recent(50));
             }
         }
 

@@ -78,10 +78,13 @@ final class RedisServerProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Settings for this server with {@code prefix} and fast reconnects (tests wait for recovery). */
+    /**
+     * Settings for this server with {@code prefix}, fast reconnects (tests wait for recovery) and
+     * no fail-fast time (tests check each append's own outcome).
+     */
     RedisSettings settings(String prefix) {
         return RedisSettings.of(url(), prefix).withTiming(Duration.ofSeconds(2), Duration.ofMillis(500),
-                Duration.ofMillis(50), Duration.ofMillis(500));
+                Duration.ofMillis(50), Duration.ofMillis(500)).withFailFast(Duration.ZERO);
     }
 
     /** Whether the server process is running. */

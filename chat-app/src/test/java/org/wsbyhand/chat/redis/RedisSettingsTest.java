@@ -117,14 +117,17 @@ class RedisSettingsTest {
                     () -> base.withTiming(base.timeout(), base.blockTime(), Duration.ofSeconds(2), Duration.ofSeconds(1)));
             assertThrows(IllegalArgumentException.class,
                     () -> base.withTiming(base.timeout(), base.blockTime(), Duration.ZERO, Duration.ofSeconds(1)));
+            assertThrows(IllegalArgumentException.class, () -> base.withFailFast(Duration.ofMillis(-1)));
+            assertThrows(IllegalArgumentException.class, () -> base.withFailFast(Duration.ofSeconds(61)));
+            assertEquals(Duration.ZERO, base.withFailFast(Duration.ZERO).failFast());
         }
 
         @Test
         void poolSizeAndStreamLengthMustBePositive() {
             assertThrows(IllegalArgumentException.class, () -> new RedisSettings("h", 1, 0, Optional.empty(),
-                    Optional.empty(), "c", base.timeout(), 0, 1000, base.blockTime(), base.retryMin(), base.retryMax()));
+                    Optional.empty(), "c", base.timeout(), 0, 1000, base.blockTime(), base.retryMin(), base.retryMax(), base.failFast()));
             assertThrows(IllegalArgumentException.class, () -> new RedisSettings("h", 1, 0, Optional.empty(),
-                    Optional.empty(), "c", base.timeout(), 1, 0, base.blockTime(), base.retryMin(), base.retryMax()));
+                    Optional.empty(), "c", base.timeout(), 1, 0, base.blockTime(), base.retryMin(), base.retryMax(), base.failFast()));
         }
     }
 }

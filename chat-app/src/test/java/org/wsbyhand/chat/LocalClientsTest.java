@@ -120,8 +120,8 @@ class LocalClientsTest {
             for (int id = 1; id <= LocalClients.REMEMBERED_IDS + 1; id++) {
                 big.deliver(msg(id));
             }
-            big.deliver(msg(1)); // forgotten by now, so delivered again
-            big.deliver(msg(2)); // still remembered
+            big.deliver(msg(1)); // forgotten by now, so delivered again (and 2, now the oldest, is forgotten)
+            big.deliver(msg(3)); // still remembered
             assertEquals(List.of(msg(1)), big.history());
         }
 

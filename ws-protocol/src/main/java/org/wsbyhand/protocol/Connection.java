@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+
 /**
  * One WebSocket connection after the opening handshake, as a pure state machine (RFC 6455 sections
  * 5-7): bytes received go in through {@link #receive}, events come out of {@link #pollEvent} and
@@ -17,6 +19,21 @@ import java.util.Arrays;
  * echoes the peer's close frame, and fails the connection with the right close code on every
  * protocol violation.
  *
+ * <p><b>permessage-deflate (RFC 7692).</b> A connection created with a {@link PerMessageDeflate}
+ * accepts RSV1 on the first frame of a data message and inflates such messages as their frames
+ * arrive; UTF-8 validation and the message size limit apply to the inflated bytes, so a small
+ * compressed frame cannot expand past {@link Limits#maxMessageSize()} (1009), and bad DEFLATE data
+ * fails with 1007. RSV1 on a continuation frame fails with 1002
+ * ({@link Violation#COMPRESSED_CONTINUATION}), on a control frame with 1002
+ * ({@link Violation#RESERVED_BITS}). Whole messages of at least
+ * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes are sent compressed,
+ * with RSV1; smaller ones and control frames never are. Fragmented messages ({@link #sendFrame}
+ * with {@code fin} false on the first frame) are always compressed, as one DEFLATE stream with RSV1
+ * on the first fragment only, because their total size is unknown when the first fragment goes out. The connection owns the
+ * {@code PerMessageDeflate} and ends its native zlib memory when it reaches {@link State#CLOSED}
+ * (close handshake done, failure applied, or {@link #transportClosed()}) or on {@link #release()};
+ * a caller must call one of those when the connection ends, abnormal ends included.
+ *
  * <p>Not thread-safe: a caller that sends from several threads serializes calls with a lock.
  */
 public final class Connection {
@@ -25,7 +42,10 @@ public final class Connection {
     public enum State {
         /** Messages flow both ways. */
         OPEN,
-        /** This side sent a close frame and waits for the peer's. */
+        /**
+         * This side sent a close frame and waits for the peer's. Messages still arrive and pings are
+         * still answered (section 5.5.2), but the caller can send nothing more.
+         */
         CLOSING,
         /** Both close frames were exchanged, or the connection failed. Nothing more is sent. */
         CLOSED
@@ -65,6 +85,11 @@ public final class Connection {
     /** The opcode of the fragmented message being sent, or null. */
     private Opcode sendingFragmented;
 
+    /** permessage-deflate state when the extension was negotiated, else null. */
+    private PerMessageDeflate deflate;
+    /** Whether the fragmented message being sent is compressed. */
+    private boolean sendingCompressed;
+
     /**
      * A connection with the default limits. Client connections take their mask keys from
      * {@link MaskKeys#secureRandom()}.
@@ -90,6 +115,21 @@ public final class Connection {
         this.limits = limits;
         this.maskKeys = maskKeys;
         this.decoder = new FrameDecoder(role, limits.maxFrameSize());
+    }
+
+    /**
+     * A connection that negotiated permessage-deflate (RFC 7692): {@code deflate} holds the agreed
+     * parameters and this side's level and minimum message size. The connection takes ownership of
+     * {@code deflate} and closes it when it ends (see the class comment).
+     */
+    public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
+        this(role, limits, maskKeys);
+        if (deflate == null) {
+            throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
+        }
+        this.deflate = deflate;
+        // RFC 7692 section 6: the extension gives RSV1 its meaning ("per-message compressed").
+        decoder.allowReservedBits(Frame.RSV1);
     }
 
     // ---------------------------------------------------------------- receiving
@@ -128,8 +168,9 @@ public final class Connection {
     }
 
     /**
-     * The next event, or {@code null} when there is none. Polling the peer's {@link Event.Close}
-     * queues the echoing close frame and makes the connection {@link State#CLOSED}.
+     * The next event, or {@code null} when there is none. When the peer's close frame arrives
+     * behind other events, polling its {@link Event.Close} queues the echoing close frame and makes
+     * the connection {@link State#CLOSED}; with no event before it, that happens at once.
      */
     public Event pollEvent() {
         if (pendingFailure != null) {
@@ -152,6 +193,7 @@ public final class Connection {
      * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
      */
     public void transportClosed() {
+        release();
         if (state == State.CLOSED) {
             return;
         }
@@ -185,6 +227,7 @@ public final class Connection {
         closeReason = e.violation().description();
         state = State.CLOSED;
         resetMessage();
+        release();
     }
 
     /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
@@ -201,6 +244,7 @@ public final class Connection {
         state = State.CLOSED;
         closeCode = close.code();
         closeReason = close.reason();
+        release();
     }
 
     // ---------------------------------------------------------------- sending
@@ -218,6 +262,11 @@ public final class Connection {
             outboundBytes -= next.remaining();
         }
         return next;
+    }
+
+    /** How many events wait to be polled. */
+    int pendingEvents() {
+        return events.size();
     }
 
     /** Whether {@link #pollOutbound} has something. */
@@ -240,7 +289,7 @@ public final class Connection {
     public void sendText(CharSequence text) {
         checkCanStartMessage();
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        queueData(true, Opcode.TEXT, ByteBuffer.wrap(bytes));
+        queueMessage(Opcode.TEXT, ByteBuffer.wrap(bytes));
     }
 
     /**
@@ -252,7 +301,7 @@ public final class Connection {
      */
     public void sendBinary(ByteBuffer data) {
         checkCanStartMessage();
-        queueData(true, Opcode.BINARY, data.slice());
+        queueMessage(Opcode.BINARY, data.slice());
     }
 
     /**
@@ -274,7 +323,21 @@ public final class Connection {
         } else if (sendingFragmented != null) {
             throw new IllegalStateException("the fragmented " + sendingFragmented + " message is not finished");
         }
-        queueData(fin, opcode, payload.slice());
+        if (opcode != Opcode.CONTINUATION && fin) {
+            // One frame that is the whole message: the same as sendText/sendBinary.
+            queueMessage(opcode, payload.slice());
+            return;
+        }
+        if (opcode != Opcode.CONTINUATION) {
+            sendingCompressed = compresses();
+        }
+        if (sendingCompressed) {
+            // RFC 7692 6.1: RSV1 on the first frame of the message only.
+            byte[] compressed = deflate.compressFragment(payload.slice(), fin);
+            queueData(fin, opcode != Opcode.CONTINUATION ? Frame.RSV1 : 0, opcode, ByteBuffer.wrap(compressed));
+        } else {
+            queueData(fin, opcode, payload.slice());
+        }
         if (opcode != Opcode.CONTINUATION) {
             sendingFragmented = opcode;
         }
@@ -287,13 +350,26 @@ public final class Connection {
      * Queues an already encoded, unmasked frame (see {@link FrameEncoder}); the same buffer may be
      * queued on many connections, each of which writes its own view of it. Server role only.
      *
-     * @throws IllegalStateException for a client, unless {@link State#OPEN}, or mid-fragmented-send
+     * <p>With permessage-deflate: a frame without RSV1 (an uncompressed message) is fine on every
+     * connection. A frame with RSV1 must hold a whole message compressed by
+     * {@link PerMessageDeflate#compressWithoutContext} and is accepted only when {@link #compresses()};
+     * the connection then starts its own next compressed message with an empty window, because a
+     * message compressed with one connection's LZ77 context cannot be decoded by another's peer.
+     *
+     * @throws IllegalStateException for a client, unless {@link State#OPEN}, mid-fragmented-send, or
+     *     for a compressed frame on a connection that does not compress
      */
     public void sendEncoded(ByteBuffer frame) {
         if (role != Role.SERVER) {
             throw new IllegalStateException("a client masks each frame with a fresh key; encoded frames are for servers");
         }
         checkCanStartMessage();
+        if (frame.hasRemaining() && (frame.get(frame.position()) & (Frame.RSV1 << 4)) != 0) {
+            if (!compresses()) {
+                throw new IllegalStateException("a compressed (RSV1) frame on a connection that does not compress");
+            }
+            deflate.messageSentWithoutContext();
+        }
         enqueue(frame.duplicate());
     }
 
@@ -368,6 +444,14 @@ public final class Connection {
         return closeReceived;
     }
 
+    /**
+     * The capacity of the buffer that holds a fragmented message being reassembled, 0 when there is
+     * none. Package-private so that tests can check buffering never exceeds {@link Limits#maxMessageSize()}.
+     */
+    int reassemblyCapacity() {
+        return receiver.message == null ? 0 : receiver.message.length;
+    }
+
     /** This side's role. */
     public Role role() {
         return role;
@@ -376,6 +460,27 @@ public final class Connection {
     /** The limits this connection enforces. */
     public Limits limits() {
         return limits;
+    }
+
+    /**
+     * Whether this connection sends compressed messages: permessage-deflate was negotiated, this
+     * side's agreed window is one the Deflater can keep to, and the zlib state is not released.
+     * Frames pre-encoded with RSV1 may be passed to {@link #sendEncoded} only then.
+     */
+    public boolean compresses() {
+        return deflate != null && deflate.canCompress() && !deflate.isClosed();
+    }
+
+    /**
+     * Releases the native zlib memory of permessage-deflate now. Idempotent; the connection calls it
+     * itself on reaching {@link State#CLOSED} and in {@link #transportClosed()}. On a connection
+     * still open, later messages go out uncompressed and a compressed message received throws
+     * {@link IllegalStateException}.
+     */
+    public void release() {
+        if (deflate != null) {
+            deflate.close();
+        }
     }
 
     // ---------------------------------------------------------------- internals
@@ -410,14 +515,27 @@ public final class Connection {
      * combined array for small payloads; client frames are copied once to be masked.
      */
     private void queueData(boolean fin, Opcode opcode, ByteBuffer payload) {
+        queueData(fin, 0, opcode, payload);
+    }
+
+    /** Queues a whole data message, compressed when permessage-deflate says it is worth it. */
+    private void queueMessage(Opcode opcode, ByteBuffer payload) {
+        if (compresses() && deflate.shouldCompress(payload.remaining())) {
+            queueData(true, Frame.RSV1, opcode, ByteBuffer.wrap(deflate.compress(payload)));
+        } else {
+            queueData(true, 0, opcode, payload);
+        }
+    }
+
+    private void queueData(boolean fin, int rsv, Opcode opcode, ByteBuffer payload) {
         int length = payload.remaining();
         if (role == Role.CLIENT) {
-            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, true, maskKeys.next())));
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, rsv, opcode, payload, true, maskKeys.next())));
         } else if (length <= COMBINE_LIMIT) {
-            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, 0, opcode, payload, false, 0)));
+            enqueue(ByteBuffer.wrap(FrameEncoder.encode(fin, rsv, opcode, payload, false, 0)));
         } else {
             byte[] header = new byte[FrameEncoder.headerLength(length, false)];
-            FrameEncoder.writeHeader(header, 0, fin, 0, opcode, length, false, 0);
+            FrameEncoder.writeHeader(header, 0, fin, rsv, opcode, length, false, 0);
             enqueue(ByteBuffer.wrap(header));
             enqueue(payload);
         }
@@ -429,6 +547,7 @@ public final class Connection {
     }
 
     private void resetMessage() {
+        receiver.messageCompressed = false;
         receiver.messageOpcode = null;
         receiver.messageSize = 0;
         if (receiver.message != null && receiver.message.length > KEEP_BUFFER_LIMIT) {
@@ -448,6 +567,9 @@ public final class Connection {
 
         // The data message being reassembled.
         private Opcode messageOpcode;
+        /** Whether it is compressed (RSV1 on its first frame, RFC 7692 6.1). */
+        private boolean messageCompressed;
+        private final PerMessageDeflate.InflateSink inflated = this::appendInflated;
         private byte[] message;
         private int messageSize;
 
@@ -461,6 +583,9 @@ public final class Connection {
             frameFin = fin;
             frameLength = length;
             frameDeliveredWhole = false;
+            if (rsv != 0) {
+                checkCompressedFrame(opcode);
+            }
             if (opcode.isControl()) {
                 controlSize = 0;
                 return;
@@ -477,9 +602,11 @@ public final class Connection {
                 messageOpcode = opcode;
                 messageSize = 0;
                 utf8.reset();
+                messageCompressed = rsv != 0;
             }
-            // Enforce the message limit from the header, before any payload is buffered.
-            if (messageSize + length > limits.maxMessageSize()) {
+            // Enforce the message limit from the header, before any payload is buffered. A compressed
+            // message's limit applies to the inflated bytes, in appendInflated.
+            if (!messageCompressed && messageSize + length > limits.maxMessageSize()) {
                 throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
                         (messageSize + length) + " > " + limits.maxMessageSize() + " bytes");
             }
@@ -493,6 +620,10 @@ public final class Connection {
                 }
                 System.arraycopy(bytes, offset, control, controlSize, length);
                 controlSize += length;
+                return;
+            }
+            if (messageCompressed) {
+                deflate.inflate(bytes, offset, length, inflated);
                 return;
             }
             if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
@@ -519,10 +650,48 @@ public final class Connection {
             if (frameOpcode.isControl()) {
                 return controlFrame();
             }
+            if (frameFin && messageCompressed) {
+                // RFC 7692 7.2.2: append 00 00 ff ff and inflate the rest.
+                deflate.finishMessage(inflated);
+                finishMessage(message == null ? new byte[0] : message, 0, messageSize);
+                return true;
+            }
             if (frameFin && !frameDeliveredWhole) {
                 finishMessage(message == null ? new byte[0] : message, 0, messageSize);
             }
             return true;
+        }
+
+        /**
+         * RFC 7692: only RSV1 can be allowed (by the decoder), and only on the first frame of a
+         * data message; on a control frame it is an undefined reserved bit (RFC 6455 5.2).
+         */
+        private void checkCompressedFrame(Opcode opcode) throws ProtocolException {
+            if (opcode.isControl()) {
+                throw new ProtocolException(Violation.RESERVED_BITS, "RSV1 on a " + opcode + " frame");
+            }
+            if (opcode == Opcode.CONTINUATION) {
+                throw new ProtocolException(Violation.COMPRESSED_CONTINUATION);
+            }
+        }
+
+        /** Takes the next inflated chunk: size limit and UTF-8 first, then the copy. */
+        private void appendInflated(byte[] bytes, int offset, int length) throws ProtocolException {
+            long needed = (long) messageSize + length;
+            if (needed > limits.maxMessageSize()) {
+                throw new ProtocolException(Violation.MESSAGE_TOO_BIG,
+                        "more than " + limits.maxMessageSize() + " bytes after inflating");
+            }
+            if (messageOpcode == Opcode.TEXT && !utf8.feed(bytes, offset, length)) {
+                throw new ProtocolException(Violation.INVALID_UTF8);
+            }
+            if (message == null || message.length < needed) {
+                int target = (int) Math.max(needed, Math.min(limits.maxMessageSize(),
+                        message == null ? 4096L : message.length * 2L));
+                message = message == null ? new byte[target] : Arrays.copyOf(message, target);
+            }
+            System.arraycopy(bytes, offset, message, messageSize, length);
+            messageSize = (int) needed;
         }
 
         private void finishMessage(byte[] bytes, int offset, int length) throws ProtocolException {
@@ -542,8 +711,9 @@ public final class Connection {
             switch (frameOpcode) {
                 case PING -> {
                     byte[] data = Arrays.copyOf(payload, controlSize);
-                    if (state == State.OPEN) {
-                        // Section 5.5.2: answer with a pong carrying the same application data.
+                    if (state != State.CLOSED) {
+                        // Section 5.5.2: answer with a pong carrying the same application data,
+                        // also after sending our close: only a received close frame exempts us.
                         queueControl(Opcode.PONG, ByteBuffer.wrap(data));
                     }
                     events.addLast(new Event.Ping(data));
@@ -560,6 +730,9 @@ public final class Connection {
                     closeReceived = true;
                     pendingPeerClose = close;
                     resetMessage();
+                    if (events.isEmpty()) {
+                        applyPeerClose();
+                    }
                     events.addLast(new Event.Close(close.code(), close.reason()));
                     return false;
                 }

@@ -1,5 +1,8 @@
 package org.wsbyhand.protocol;
 
+import java.util.Arrays;
+import java.util.HexFormat;
+
 /**
  * What a {@link Connection} tells its caller after consuming bytes: a complete message, a control
  * frame, or the peer's close. Events are immutable; the arrays they carry belong to the receiver.
@@ -9,14 +12,59 @@ public sealed interface Event {
     /** A complete, validated text message. */
     record Text(String text) implements Event {}
 
-    /** A complete binary message. The array is the receiver's to keep. */
-    record Binary(byte[] data) implements Event {}
+    /** A complete binary message. The array is the receiver's to keep; equality compares contents. */
+    record Binary(byte[] data) implements Event {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Binary that && Arrays.equals(data, that.data);
+        }
 
-    /** A ping; the connection has already queued the pong (RFC 6455 section 5.5.2). */
-    record Ping(byte[] payload) implements Event {}
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(data);
+        }
 
-    /** A pong, solicited or not (section 5.5.3). */
-    record Pong(byte[] payload) implements Event {}
+        @Override
+        public String toString() {
+            return "Binary[" + data.length + " bytes]";
+        }
+    }
+
+    /** A ping; the connection has already queued the pong (RFC 6455 section 5.5.2). Equality compares contents. */
+    record Ping(byte[] payload) implements Event {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Ping that && Arrays.equals(payload, that.payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Ping[" + HexFormat.of().formatHex(payload) + "]";
+        }
+    }
+
+    /** A pong, solicited or not (section 5.5.3). Equality compares contents. */
+    record Pong(byte[] payload) implements Event {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Pong that && Arrays.equals(payload, that.payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "Pong[" + HexFormat.of().formatHex(payload) + "]";
+        }
+    }
 
     /**
      * The peer's close frame. The connection has queued the echoing close frame unless it had sent

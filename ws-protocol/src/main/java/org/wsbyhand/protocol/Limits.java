@@ -27,9 +27,12 @@ public record Limits(int maxFrameSize, int maxMessageSize, int maxHeadSize, int 
     private static final Limits DEFAULTS = new Limits(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_MESSAGE_SIZE,
             DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_COUNT);
 
-    /** Rejects non-positive limits and a head limit too small for any request line. */
+    /** Rejects non-positive limits, frame limits below the 125 bytes of a control frame, and tiny head limits. */
     public Limits {
-        requirePositive("maxFrameSize", maxFrameSize);
+        if (maxFrameSize < 125) {
+            // Control frames may carry 125 bytes (RFC 6455 section 5.5); a smaller limit would reject legal pings and closes.
+            throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
+        }
         requirePositive("maxMessageSize", maxMessageSize);
         requirePositive("maxHeaderCount", maxHeaderCount);
         if (maxHeadSize < 256) {

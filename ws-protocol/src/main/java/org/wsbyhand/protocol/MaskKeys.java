@@ -13,7 +13,11 @@ public interface MaskKeys {
     /** The next mask key; its big-endian bytes are the four masking-key octets. */
     int next();
 
-    /** Keys from a {@link SecureRandom}, drawn 64 at a time to amortize its cost. */
+    /**
+     * Keys from a {@link SecureRandom}, drawn 64 at a time to amortize its cost. The returned source
+     * is not thread-safe: use one per connection (as {@link Connection} does), not one shared by
+     * connections on different threads.
+     */
     static MaskKeys secureRandom() {
         SecureRandom random = new SecureRandom();
         return new MaskKeys() {

@@ -24,6 +24,11 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.deflate.DeflateNegotiation;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HandshakeResult;
+import org.wsbyhand.protocol.handshake.HttpRequest;
 
 /**
  * The virtual thread that serves one accepted socket from its first byte to its close: reads the
@@ -119,10 +124,11 @@ final class ConnectionLoop implements Runnable {
             counters.upgradesRejected.increment();
             HttpResponses.error(out, 408, "", Map.of(), true);
             return;
-        } catch (HeadException e) {
-            log.info("connection {} ({}): {} {}", id, remote, e.status(), e.getMessage());
+        } catch (HandshakeException e) {
+            log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
             counters.upgradesRejected.increment();
-            HttpResponses.error(out, e.status(), e.getMessage(), Map.of(), true);
+            out.write(e.responseBytes());
+            out.flush();
             return;
         } catch (SSLException e) {
             log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
@@ -131,16 +137,21 @@ final class ConnectionLoop implements Runnable {
         if (read.isEmpty()) {
             return;
         }
-        RequestHead head = read.get().head();
+        HttpRequest head = read.get().request();
         String path;
         try {
-            path = PercentDecoding.decode(head.rawPath(), false);
+            path = PercentDecoding.decode(head.path(), false);
         } catch (IllegalArgumentException e) {
-            reject(out, head, new Handshaker.Rejection(400, "invalid percent escape in path"));
+            reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
             return;
         }
         WebSocketHandler routed = config.routes().get(path);
-        if (routed != null || head.isUpgrade()) {
+        // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
+        // are no static files to serve instead (the handshake then says what is missing). A plain GET
+        // of a route's path serves the static file there, so a page and its socket can share "/".
+        // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
+        boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
+        if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
             upgrade(in, out, head, routed, read.get().leftover());
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();
@@ -152,29 +163,31 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    private void upgrade(InputStream in, OutputStream out, RequestHead head, WebSocketHandler routed, byte[] leftover)
+    private void upgrade(InputStream in, OutputStream out, HttpRequest head, WebSocketHandler routed, byte[] leftover)
             throws IOException {
         if (routed == null) {
-            reject(out, head, new Handshaker.Rejection(404, "no WebSocket endpoint at this path"));
+            reject(out, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
             return;
         }
-        Optional<Handshaker.Rejection> invalid = Handshaker.validate(head);
-        if (invalid.isPresent()) {
-            reject(out, head, invalid.get());
+        HandshakeResult accepted;
+        try {
+            accepted = server.handshake().accept(head);
+        } catch (HandshakeException e) {
+            reject(out, head, e);
             return;
         }
-        Optional<String> origin = head.header("Origin");
+        Optional<String> origin = head.headers().first("Origin");
         if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
-            reject(out, head, new Handshaker.Rejection(403, "origin not allowed"));
+            reject(out, head, HandshakeException.reject(403, "origin not allowed"));
             return;
         }
         HttpUpgradeRequest request = new HttpUpgradeRequest(head, remote);
         if (server.isClosing()) {
-            reject(out, head, new Handshaker.Rejection(503, "server shutting down"));
+            reject(out, head, HandshakeException.reject(503, "server shutting down"));
             return;
         }
         if (!server.tryReserveSession()) {
-            reject(out, head, new Handshaker.Rejection(503, "too many connections"));
+            reject(out, head, HandshakeException.reject(503, "too many connections"));
             return;
         }
         boolean started = false;
@@ -187,18 +200,23 @@ final class ConnectionLoop implements Runnable {
                 decision = UpgradeDecision.reject(500, "");
             }
             if (decision instanceof UpgradeDecision.Reject rejected) {
-                reject(out, head, new Handshaker.Rejection(rejected.status(), rejected.reason()));
+                reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
                 return;
             }
-            Optional<String> subprotocol = Handshaker.selectSubprotocol(config.subprotocols(),
-                    request.offeredSubprotocols());
-            Connection connection = new Connection(Role.SERVER, config.limits());
-            out.write(Handshaker.acceptResponse(head, subprotocol));
+            Optional<String> subprotocol = accepted.subprotocol();
+            // permessage-deflate, when negotiated: its zlib streams are created on first use, so a
+            // session that fails before its first compressed message holds no native memory.
+            PerMessageDeflate deflate = DeflateNegotiation.serverAgreement(accepted)
+                    .map(agreed -> new PerMessageDeflate(Role.SERVER, agreed, config.compression().orElseThrow()))
+                    .orElse(null);
+            Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
+                    : new Connection(Role.SERVER, config.limits(), null, deflate);
+            out.write(accepted.response().toBytes());
             out.flush();
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
             session = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, () -> server.armCloseDeadline(this));
+                    this::abort, () -> server.armCloseDeadline(this), deflate);
             handler = routed;
             started = true;
             runSession(in, leftover);
@@ -214,12 +232,12 @@ final class ConnectionLoop implements Runnable {
         return config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(lower));
     }
 
-    private void reject(OutputStream out, RequestHead head, Handshaker.Rejection rejection) throws IOException {
+    private void reject(OutputStream out, HttpRequest head, HandshakeException rejection) throws IOException {
         log.info("connection {} ({}): upgrade of {} refused with {}: {}", id, remote, head.target(),
-                rejection.status(), rejection.body());
+                rejection.status(), rejection.reason());
         counters.upgradesRejected.increment();
-        HttpResponses.error(out, rejection.status(), rejection.body(), rejection.headers(),
-                !head.method().equals("HEAD"));
+        out.write(rejection.responseBytes());
+        out.flush();
     }
 
     private void runSession(InputStream in, byte[] leftover) {
@@ -430,6 +448,9 @@ final class ConnectionLoop implements Runnable {
                 // EOF, a read error, an unanswered close or ping: the transport is done for us.
                 connection.transportClosed();
             }
+            // The connection ends its zlib streams on reaching CLOSED; this makes sure of it on
+            // every path (idempotent), so native memory never waits for the garbage collector.
+            connection.release();
             code = connection.closeCode();
             reason = connection.closeReason();
             s.afterCall();

@@ -18,6 +18,12 @@ final class Counters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
+    final LongAdder compressedMessagesIn = new LongAdder();
+    final LongAdder compressedBytesIn = new LongAdder();
+    final LongAdder inflatedBytesIn = new LongAdder();
+    final LongAdder compressedMessagesOut = new LongAdder();
+    final LongAdder originalBytesOut = new LongAdder();
+    final LongAdder compressedBytesOut = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
 
     void closed(CloseCode code) {
@@ -30,6 +36,8 @@ final class Counters {
         Map<CloseCode, Long> byCode = new java.util.LinkedHashMap<>();
         sorted.forEach((code, count) -> byCode.put(CloseCode.of(code), count));
         return new ServerStats(openSessions.get(), upgradesAccepted.sum(), upgradesRejected.sum(),
-                httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), slowConsumers.sum(), byCode);
+                httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), slowConsumers.sum(), byCode,
+                new ServerStats.Compression(compressedMessagesIn.sum(), compressedBytesIn.sum(), inflatedBytesIn.sum(),
+                        compressedMessagesOut.sum(), originalBytesOut.sum(), compressedBytesOut.sum()));
     }
 }

@@ -4,28 +4,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.wsbyhand.protocol.handshake.HttpResponse;
 
 /** Writes the server's plain HTTP/1.1 answers. Every answer closes the connection afterwards. */
 final class HttpResponses {
     private HttpResponses() {}
 
-    /** The standard reason phrase of the statuses this server sends (RFC 9110 section 15). */
+    /** The standard reason phrase of a status (RFC 9110 section 15), never empty. */
     static String reasonPhrase(int status) {
-        return switch (status) {
-            case 101 -> "Switching Protocols";
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 403 -> "Forbidden";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 426 -> "Upgrade Required";
-            case 429 -> "Too Many Requests";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            case 503 -> "Service Unavailable";
-            default -> status < 500 ? "Client Error" : "Server Error";
-        };
+        String phrase = HttpResponse.reasonPhrase(status);
+        return !phrase.isEmpty() ? phrase : status < 500 ? "Client Error" : "Server Error";
     }
 
     /** A head with {@code Content-Length} and {@code Connection: close}, without body. */

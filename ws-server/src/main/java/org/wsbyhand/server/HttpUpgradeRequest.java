@@ -7,20 +7,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.wsbyhand.protocol.handshake.HttpRequest;
 
 /** The server's {@link UpgradeRequest}: an immutable view of the request head, decoded once. */
 final class HttpUpgradeRequest implements UpgradeRequest {
-    private final RequestHead head;
+    private final HttpRequest head;
     private final String path;
     private final InetSocketAddress remoteAddress;
     private final List<String> offeredSubprotocols;
 
     /** @throws IllegalArgumentException when the path's percent escapes are invalid */
-    HttpUpgradeRequest(RequestHead head, InetSocketAddress remoteAddress) {
+    HttpUpgradeRequest(HttpRequest head, InetSocketAddress remoteAddress) {
         this.head = head;
-        this.path = PercentDecoding.decode(head.rawPath(), false);
+        this.path = PercentDecoding.decode(head.path(), false);
         this.remoteAddress = remoteAddress;
-        this.offeredSubprotocols = List.copyOf(Handshaker.offeredSubprotocols(head));
+        this.offeredSubprotocols = head.headers().tokens("Sec-WebSocket-Protocol");
     }
 
     @Override
@@ -30,13 +31,13 @@ final class HttpUpgradeRequest implements UpgradeRequest {
 
     @Override
     public String query() {
-        return head.rawQuery();
+        return head.query();
     }
 
     @Override
     public Map<String, List<String>> queryParameters() {
         Map<String, List<String>> parameters = new LinkedHashMap<>();
-        String query = head.rawQuery();
+        String query = head.query();
         if (query.isEmpty()) {
             return Map.of();
         }
@@ -60,19 +61,19 @@ final class HttpUpgradeRequest implements UpgradeRequest {
 
     @Override
     public Optional<String> header(String name) {
-        return head.header(name);
+        return head.headers().first(name);
     }
 
     @Override
     public List<String> headers(String name) {
-        return List.copyOf(head.headers(name));
+        return head.headers().all(name);
     }
 
     @Override
     public Map<String, String> cookies() {
         // RFC 6265 section 4.2.1: cookie-pair *( ";" SP cookie-pair ); first occurrence of a name wins.
         Map<String, String> cookies = new LinkedHashMap<>();
-        for (String header : head.headers("Cookie")) {
+        for (String header : head.headers().all("Cookie")) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {

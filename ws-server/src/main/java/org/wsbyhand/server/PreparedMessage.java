@@ -3,8 +3,11 @@ package org.wsbyhand.server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.wsbyhand.protocol.Frame;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 
 /**
  * A message encoded once into an unmasked server frame, to be sent to many sessions without
@@ -13,11 +16,20 @@ import org.wsbyhand.protocol.Opcode;
  * {@link Session#send(PreparedMessage)} queues the same bytes, read-only.
  *
  * <p>The whole message is one frame with FIN set (section 5.2), whatever its size.
+ *
+ * <p>For sessions that negotiated permessage-deflate (RFC 7692) the message is also compressed,
+ * once, on the first send to such a session: without LZ77 context, so the same compressed frame
+ * is valid for every one of them (see {@link Session#send(PreparedMessage)}).
  */
 public final class PreparedMessage {
     private final boolean text;
     private final byte[] frame;
     private final int headerLength;
+    private final ReentrantLock compressing = new ReentrantLock();
+    private volatile CompressedFrame compressed;
+
+    /** The message as one compressed frame (RSV1 set) and its compressed payload length. */
+    record CompressedFrame(int level, byte[] frame, int payloadLength) {}
 
     private PreparedMessage(boolean text, byte[] payload) {
         this.text = text;
@@ -53,6 +65,37 @@ public final class PreparedMessage {
     /** The encoded frame's length in bytes, which is what each recipient's outbound bound is charged. */
     public int frameLength() {
         return frame.length;
+    }
+
+    /** The payload length in bytes (UTF-8 for text). */
+    public int payloadLength() {
+        return frame.length - headerLength;
+    }
+
+    /**
+     * The message compressed without context at {@code level}, computed once and shared by every
+     * compressing session (a server has one level; another level recomputes).
+     */
+    CompressedFrame compressedFrame(int level) {
+        CompressedFrame current = compressed;
+        if (current != null && current.level() == level) {
+            return current;
+        }
+        compressing.lock();
+        try {
+            current = compressed;
+            if (current == null || current.level() != level) {
+                byte[] payload = PerMessageDeflate.compressWithoutContext(
+                        ByteBuffer.wrap(frame, headerLength, frame.length - headerLength), level);
+                byte[] encoded = FrameEncoder.encode(true, Frame.RSV1, text ? Opcode.TEXT : Opcode.BINARY,
+                        ByteBuffer.wrap(payload), false, 0);
+                current = new CompressedFrame(level, encoded, payload.length);
+                compressed = current;
+            }
+            return current;
+        } finally {
+            compressing.unlock();
+        }
     }
 
     /**

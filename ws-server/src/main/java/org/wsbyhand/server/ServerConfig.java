@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
 
 /**
  * Every setting of a {@link WebSocketServer}, validated once by {@link WebSocketServer.Builder#build()}.
@@ -37,6 +38,9 @@ import org.wsbyhand.protocol.Limits;
  * @param closeTimeout     time to wait for the peer's close frame after sending ours, and for
  *                         graceful shutdown (default 5 s)
  * @param tls              TLS context for wss://, if any
+ * @param compression      permessage-deflate (RFC 7692): present to offer it to clients that ask
+ *                         (default {@link DeflateOptions#defaults()}: level 6, messages of 32 bytes
+ *                         and more, context takeover), empty to never negotiate it
  */
 public record ServerConfig(
         String bindAddress,
@@ -55,7 +59,8 @@ public record ServerConfig(
         Duration pingInterval,
         Duration pongTimeout,
         Duration closeTimeout,
-        Optional<SSLContext> tls) {
+        Optional<SSLContext> tls,
+        Optional<DeflateOptions> compression) {
 
     /** Every interface. */
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
@@ -104,6 +109,7 @@ public record ServerConfig(
         requirePositive("pongTimeout", pongTimeout);
         requirePositive("closeTimeout", closeTimeout);
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(compression, "compression");
     }
 
     private static void requirePositive(String name, long value) {

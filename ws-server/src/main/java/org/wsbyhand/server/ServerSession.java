@@ -15,6 +15,8 @@ import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 
 /**
  * The server's {@link Session}: one {@link Connection} guarded by one {@link ReentrantLock}, plus
@@ -45,8 +47,25 @@ final class ServerSession implements Session {
     private volatile boolean slowConsumer;
     private volatile ConcurrentMap<String, Object> attributes;
 
+    /** permessage-deflate state when negotiated (owned by the connection), else null. */
+    private final PerMessageDeflate deflate;
+    private final int compressionLevel;
+    private final int compressionMinSize;
+    // What the deflate statistics were at the last afterCall, so that only the growth is counted.
+    private long seenMessagesInflated;
+    private long seenBytesBeforeInflation;
+    private long seenBytesAfterInflation;
+    private long seenMessagesCompressed;
+    private long seenBytesBeforeCompression;
+    private long seenBytesAfterCompression;
+
     ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
-            OutputStream out, ServerConfig config, Counters counters, Runnable abort, Runnable armCloseDeadline) {
+            OutputStream out, ServerConfig config, Counters counters, Runnable abort, Runnable armCloseDeadline,
+            PerMessageDeflate deflate) {
+        this.deflate = deflate;
+        DeflateOptions options = deflate == null ? DeflateOptions.defaults() : deflate.options();
+        this.compressionLevel = options.compressionLevel();
+        this.compressionMinSize = options.minMessageSize();
         this.id = id;
         this.request = request;
         this.subprotocol = subprotocol;
@@ -106,9 +125,31 @@ final class ServerSession implements Session {
         return sendData(frameLength(data.length), c -> c.sendBinary(wrapped));
     }
 
+    /**
+     * On a compressing session a message of at least the minimum size goes out as the message's
+     * shared compressed frame: compressed once without LZ77 context for every session (RFC 7692
+     * 7.2.1 lets any message start with an empty window), after which this session's own next
+     * message starts with an empty window too (see {@link Connection#sendEncoded}). A frame
+     * compressed with this session's window could not be shared.
+     */
     @Override
     public boolean send(PreparedMessage message) {
+        if (deflate != null && deflate.canCompress() && message.payloadLength() >= compressionMinSize) {
+            PreparedMessage.CompressedFrame compressed = message.compressedFrame(compressionLevel);
+            boolean sent = sendData(compressed.frame().length, c -> c.sendEncoded(ByteBuffer.wrap(compressed.frame())));
+            if (sent) {
+                counters.compressedMessagesOut.increment();
+                counters.originalBytesOut.add(message.payloadLength());
+                counters.compressedBytesOut.add(compressed.payloadLength());
+            }
+            return sent;
+        }
         return sendData(message.frameLength(), c -> c.sendEncoded(message.sharedFrame()));
+    }
+
+    @Override
+    public boolean isCompressed() {
+        return deflate != null;
     }
 
     @Override
@@ -196,6 +237,9 @@ final class ServerSession implements Session {
      * Returns true when the bound was exceeded and the session is now closing.
      */
     boolean afterCall() {
+        if (deflate != null) {
+            countCompression();
+        }
         boolean overflow = false;
         if (connection.state() == Connection.State.OPEN && outbound.queuedBytes() > maxOutboundBytes) {
             failSlowConsumer();
@@ -204,6 +248,22 @@ final class ServerSession implements Session {
         state = connection.state();
         outbound.flush();
         return overflow;
+    }
+
+    /** Adds what the connection's compressor did since the last call to the server's counters. Lock held. */
+    private void countCompression() {
+        counters.compressedMessagesIn.add(deflate.messagesInflated() - seenMessagesInflated);
+        counters.compressedBytesIn.add(deflate.bytesBeforeInflation() - seenBytesBeforeInflation);
+        counters.inflatedBytesIn.add(deflate.bytesAfterInflation() - seenBytesAfterInflation);
+        counters.compressedMessagesOut.add(deflate.messagesCompressed() - seenMessagesCompressed);
+        counters.originalBytesOut.add(deflate.bytesBeforeCompression() - seenBytesBeforeCompression);
+        counters.compressedBytesOut.add(deflate.bytesAfterCompression() - seenBytesAfterCompression);
+        seenMessagesInflated = deflate.messagesInflated();
+        seenBytesBeforeInflation = deflate.bytesBeforeInflation();
+        seenBytesAfterInflation = deflate.bytesAfterInflation();
+        seenMessagesCompressed = deflate.messagesCompressed();
+        seenBytesBeforeCompression = deflate.bytesBeforeCompression();
+        seenBytesAfterCompression = deflate.bytesAfterCompression();
     }
 
     /** Lock held. */

@@ -19,6 +19,7 @@ import org.wsbyhand.protocol.CloseCode;
  *                         {@link ServerConfig#maxOutboundBytes()}
  * @param closesByCode     sessions ended, by the close code reported to the handler's {@code onClose}
  *                         (1006 when the peer never answered the server's close frame)
+ * @param compression      permessage-deflate traffic, part of the messages and bytes above
  */
 public record ServerStats(
         int openSessions,
@@ -30,11 +31,38 @@ public record ServerStats(
         long bytesIn,
         long bytesOut,
         long slowConsumers,
-        Map<CloseCode, Long> closesByCode) {
+        Map<CloseCode, Long> closesByCode,
+        Compression compression) {
+
+    /**
+     * permessage-deflate traffic (RFC 7692): messages that crossed the wire compressed, and their
+     * payload sizes before and after compression (frame headers not included).
+     *
+     * @param messagesIn        compressed messages received and inflated
+     * @param compressedBytesIn their payload bytes as received
+     * @param inflatedBytesIn   their payload bytes after inflating
+     * @param messagesOut       messages sent compressed (broadcasts counted once per session)
+     * @param originalBytesOut  their payload bytes before compressing
+     * @param compressedBytesOut their payload bytes as sent
+     */
+    public record Compression(long messagesIn, long compressedBytesIn, long inflatedBytesIn,
+            long messagesOut, long originalBytesOut, long compressedBytesOut) {
+
+        /** Original size over sent size of outgoing compressed payloads, 0 when none were sent. */
+        public double ratioOut() {
+            return compressedBytesOut == 0 ? 0 : (double) originalBytesOut / compressedBytesOut;
+        }
+
+        /** Inflated size over received size of incoming compressed payloads, 0 when none arrived. */
+        public double ratioIn() {
+            return compressedBytesIn == 0 ? 0 : (double) inflatedBytesIn / compressedBytesIn;
+        }
+    }
 
     /** Makes the map immutable. */
     public ServerStats {
         closesByCode = Map.copyOf(closesByCode);
+        java.util.Objects.requireNonNull(compression, "compression");
     }
 
     /** Sessions that ended with the given close code. */

@@ -43,6 +43,14 @@ public interface Session {
     /** Sends a message encoded once for many sessions (see {@link PreparedMessage}). */
     boolean send(PreparedMessage message);
 
+    /**
+     * Whether this session negotiated permessage-deflate (RFC 7692): messages of at least
+     * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes go out compressed.
+     */
+    default boolean isCompressed() {
+        return false;
+    }
+
     /** Sends a ping with at most 125 bytes of payload. */
     boolean sendPing(byte[] payload);
 

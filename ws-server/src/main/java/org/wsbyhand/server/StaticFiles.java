@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.wsbyhand.protocol.handshake.HttpRequest;
 
 /**
  * Files served to plain HTTP GET and HEAD requests on the WebSocket port, from a directory or a
@@ -195,7 +196,7 @@ public final class StaticFiles {
      * Answers one plain HTTP request: the file for GET (head only for HEAD), 405 for other methods,
      * 404 when there is no such file, 400 for an undecodable path. Returns the status sent.
      */
-    int respond(RequestHead head, OutputStream out) throws IOException {
+    int respond(HttpRequest head, OutputStream out) throws IOException {
         boolean isHead = head.method().equals("HEAD");
         if (!isHead && !head.method().equals("GET")) {
             HttpResponses.error(out, 405, "", Map.of("Allow", "GET, HEAD"), true);
@@ -203,7 +204,7 @@ public final class StaticFiles {
         }
         String path;
         try {
-            path = PercentDecoding.decode(head.rawPath(), false);
+            path = PercentDecoding.decode(head.path(), false);
         } catch (IllegalArgumentException e) {
             HttpResponses.error(out, 400, "invalid percent escape in path", Map.of(), !isHead);
             return 400;

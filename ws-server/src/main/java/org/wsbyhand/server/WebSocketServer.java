@@ -24,6 +24,8 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.protocol.handshake.ServerHandshake;
 
 /**
  * A blocking WebSocket server: one virtual thread per accepted connection, handlers routed by exact
@@ -46,6 +48,7 @@ public final class WebSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
 
     private final ServerConfig config;
+    private final ServerHandshake handshake;
     private final Counters counters = new Counters();
     private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
     private final Map<ConnectionLoop, Thread> threads = new ConcurrentHashMap<>();
@@ -60,6 +63,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(ServerConfig config) {
         this.config = config;
+        this.handshake = Handshaker.serverHandshake(config.subprotocols(), config.compression());
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ws-server-timer");
             thread.setDaemon(true);
@@ -79,7 +83,9 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Binds the port and starts accepting; returns once the server is listening.
+     * Binds the port and starts accepting; returns once the server is listening. The accept thread
+     * is not a daemon, so the JVM keeps running until {@link #close()}: a {@code main} method may
+     * start the server and return.
      *
      * @throws IOException           when the address cannot be bound
      * @throws IllegalStateException when called twice
@@ -103,9 +109,11 @@ public final class WebSocketServer implements AutoCloseable {
                 throw e;
             }
             serverSocket = socket;
-            acceptThread = Thread.ofVirtual().name("ws-accept-" + port()).start(this::acceptLoop);
-            log.info("WebSocket server listening on {}{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
-                    serverSocket.getLocalSocketAddress(), config.routes().keySet());
+            // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
+            // so a main method may simply start the server and return. Connections get virtual threads.
+            acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
+            log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
+                    serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
         } finally {
             lifecycle.unlock();
         }
@@ -248,6 +256,10 @@ public final class WebSocketServer implements AutoCloseable {
 
     // ---- for ConnectionLoop ----
 
+    ServerHandshake handshake() {
+        return handshake;
+    }
+
     Counters counters() {
         return counters;
     }
@@ -324,6 +336,8 @@ public final class WebSocketServer implements AutoCloseable {
         private Duration pongTimeout = ServerConfig.DEFAULT_PONG_TIMEOUT;
         private Duration closeTimeout = ServerConfig.DEFAULT_CLOSE_TIMEOUT;
         private SSLContext tls;
+        private boolean compression = true;
+        private DeflateOptions deflateOptions = DeflateOptions.defaults();
 
         private Builder() {}
 
@@ -455,11 +469,50 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to negotiate permessage-deflate (RFC 7692) with clients that offer it (default
+         * on; browsers offer it). Clients that do not offer it are served uncompressed either way.
+         */
+        public Builder compression(boolean enabled) {
+            this.compression = enabled;
+            return this;
+        }
+
+        /** Turns compression on with these options (level, minimum size, no-context-takeover). */
+        public Builder compression(DeflateOptions options) {
+            this.deflateOptions = Objects.requireNonNull(options, "options");
+            this.compression = true;
+            return this;
+        }
+
+        /** The zlib level, 0-9 or -1 for zlib's default (default 6). */
+        public Builder compressionLevel(int level) {
+            this.deflateOptions = deflateOptions.withCompressionLevel(level);
+            return this;
+        }
+
+        /** Messages shorter than this are sent uncompressed (default 32 bytes). */
+        public Builder compressionMinSize(int bytes) {
+            this.deflateOptions = deflateOptions.withMinMessageSize(bytes);
+            return this;
+        }
+
+        /**
+         * Whether to ask every client for no context takeover in both directions (default false):
+         * each message is then compressed on its own and a session holds no zlib memory between
+         * messages (instead of about 300 KiB), at the price of compression on small messages.
+         */
+        public Builder compressionNoContextTakeover(boolean enabled) {
+            this.deflateOptions = deflateOptions.withServerNoContextTakeover(enabled).withClientNoContextTakeover(enabled);
+            return this;
+        }
+
         /** The validated configuration. @throws IllegalArgumentException on an invalid setting */
         public ServerConfig config() {
             return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
                     Optional.ofNullable(staticFiles), limits, maxOutboundBytes, maxConnections, handshakeTimeout,
-                    idleTimeout, pingInterval, pongTimeout, closeTimeout, Optional.ofNullable(tls));
+                    idleTimeout, pingInterval, pongTimeout, closeTimeout, Optional.ofNullable(tls),
+                    compression ? Optional.of(deflateOptions) : Optional.empty());
         }
 
         /** A server with these settings, not yet started. @throws IllegalArgumentException on an invalid setting */

@@ -66,7 +66,12 @@ public enum HandshakeFailure {
     /** RFC 6455 4.1: the server chose a subprotocol we did not offer, or more than one. */
     UNEXPECTED_SUBPROTOCOL(400, "server chose a subprotocol that was not offered"),
     /** RFC 6455 4.1 and 9.1: the server accepted an extension we did not offer, or one twice. */
-    UNEXPECTED_EXTENSION(400, "server accepted an extension that was not offered");
+    UNEXPECTED_EXTENSION(400, "server accepted an extension that was not offered"),
+    /**
+     * Client side: the server accepted an extension with parameters its specification forbids in a
+     * response, or that this client cannot honour (RFC 7692 7.1 for permessage-deflate).
+     */
+    INVALID_EXTENSION_PARAMETERS(400, "server accepted an extension with invalid or unusable parameters");
 
     private final int status;
     private final String description;

@@ -38,10 +38,14 @@ public record HttpResponse(String version, int status, String reason, Headers he
         return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The conventional reason phrase of the statuses the handshake uses (RFC 7231 6.1, RFC 6585 5), else empty. */
-    static String reasonPhrase(int status) {
+    /**
+     * The conventional reason phrase of the statuses a WebSocket server sends (RFC 9110 section 15,
+     * RFC 6585), else empty.
+     */
+    public static String reasonPhrase(int status) {
         return switch (status) {
             case 101 -> "Switching Protocols";
+            case 200 -> "OK";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

@@ -1,0 +1,54 @@
+package org.wsbyhand.examples;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.server.PreparedMessage;
+import org.wsbyhand.server.Session;
+import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.server.WebSocketServer;
+
+/**
+ * Sends every text message to every connected client, the sender included. Each message is
+ * encoded into a frame once ({@link PreparedMessage}) and the same bytes are queued for every
+ * session; a client that stops reading is closed when its queue is full, and never slows the others.
+ *
+ * <p>Run: {@code java org.wsbyhand.examples.BroadcastServer [port]} (default 9002), then connect
+ * several clients to {@code ws://localhost:9002/}.
+ */
+public final class BroadcastServer implements WebSocketHandler {
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+    /** A broadcast server on {@code bindAddress:port}, not yet started. */
+    public static WebSocketServer create(String bindAddress, int port) {
+        return WebSocketServer.builder().bindAddress(bindAddress).port(port).route("/", new BroadcastServer()).build();
+    }
+
+    @Override
+    public void onOpen(Session session) {
+        sessions.add(session);
+    }
+
+    @Override
+    public void onText(Session session, String text) {
+        PreparedMessage message = PreparedMessage.text(text);
+        for (Session each : sessions) {
+            each.send(message);
+        }
+    }
+
+    @Override
+    public void onClose(Session session, CloseCode code, String reason) {
+        sessions.remove(session);
+    }
+
+    /** Starts the server on the port given as first argument (default 9002) until the process ends. */
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9002;
+        WebSocketServer server = create("0.0.0.0", port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        server.start();
+        System.out.println("broadcast server on ws://localhost:" + server.port() + "/");
+    }
+}

@@ -1,0 +1,442 @@
+package org.wsbyhand.protocol.deflate;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+import org.wsbyhand.protocol.ProtocolException;
+import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.Violation;
+
+/**
+ * The permessage-deflate payload transformation of one connection (RFC 7692 section 7.2): it
+ * compresses the messages this side sends and decompresses the ones it receives, keeping or
+ * dropping the LZ77 window between messages as the agreed {@link DeflateParameters} say. A
+ * {@link org.wsbyhand.protocol.Connection} created with one does the framing (RSV1 on the first
+ * frame only) and calls this class; it can also be used on its own.
+ *
+ * <p><b>Sending (7.2.1).</b> A message is deflated with a sync flush and the trailing
+ * {@code 00 00 ff ff} of the flush's empty stored block is removed. A fragmented message is one
+ * DEFLATE stream: every fragment is sync-flushed so the peer can inflate it on arrival, and only the
+ * last one loses its tail.
+ *
+ * <p><b>Receiving (7.2.2).</b> Payload chunks are inflated as they arrive, in
+ * {@value #CHUNK_SIZE}-byte pieces handed to an {@link InflateSink}, and {@code 00 00 ff ff} is fed
+ * after the last frame. The decompressed size is never known in advance and never allocated in
+ * advance: the sink counts it against the message limit and stops the inflation by throwing, so a
+ * small "decompression bomb" costs at most the limit plus one chunk. Data that is not valid DEFLATE
+ * fails with {@link Violation#INVALID_COMPRESSED_DATA} (1007). Bytes after a block with BFINAL set
+ * are ignored (7.2.3.4 shows a sender appending them); the next message then starts a new stream
+ * with an empty window.
+ *
+ * <p><b>Native memory.</b> The {@link Deflater} (about 260 KiB of zlib memory at the default memory
+ * level) is created on the first compressed send, the {@link Inflater} (about 8 KiB of state plus a
+ * 32 KiB window) on the first compressed receive. A side that uses no context takeover ends its
+ * stream after every message, so between messages it holds nothing. {@link #close()} ends both; it
+ * is idempotent, and the connection calls it when it closes, fails or learns the transport ended.
+ * {@link #liveDeflaters()} and {@link #liveInflaters()} count the streams not yet ended,
+ * process-wide, for leak tests and monitoring.
+ *
+ * <p><b>Window sizes.</b> Deflater cannot compress with a window under 15 bits. When the agreement
+ * limits this side's window below 15 bits, {@link #canCompress()} is false and every message goes
+ * out uncompressed, which RFC 7692 always allows; {@link DeflateNegotiation} declines such offers
+ * in the first place.
+ *
+ * <p>Not thread-safe: the owning connection's lock serializes calls.
+ */
+public final class PerMessageDeflate implements AutoCloseable {
+
+    /** Receives decompressed bytes, a chunk at a time, while a message is inflated. */
+    @FunctionalInterface
+    public interface InflateSink {
+        /**
+         * The next {@code length} decompressed bytes of the message, valid only during the call.
+         *
+         * @throws ProtocolException to stop inflating, e.g. {@link Violation#MESSAGE_TOO_BIG}; it propagates
+         */
+        void write(byte[] bytes, int offset, int length) throws ProtocolException;
+    }
+
+    /** Size of the pieces decompressed output is delivered in. */
+    public static final int CHUNK_SIZE = 8192;
+
+    /** The empty stored block a sync flush ends with (RFC 7692 7.2.1 step 2, 7.2.2 step 1). */
+    private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+
+    private static final AtomicLong LIVE_DEFLATERS = new AtomicLong();
+    private static final AtomicLong LIVE_INFLATERS = new AtomicLong();
+
+    private final Role role;
+    private final DeflateParameters parameters;
+    private final DeflateOptions options;
+    private final boolean sendNoContextTakeover;
+    private final boolean receiveNoContextTakeover;
+    private final boolean canCompress;
+
+    private Deflater deflater;
+    private Inflater inflater;
+    private byte[] chunk;
+    /** A message compressed elsewhere went out: the peer's window no longer matches the Deflater's. */
+    private boolean sendContextStale;
+    private boolean closed;
+
+    // Statistics of this instance (see the accessors).
+    private long messagesCompressed;
+    private long bytesBeforeCompression;
+    private long bytesAfterCompression;
+    private long messagesInflated;
+    private long bytesBeforeInflation;
+    private long bytesAfterInflation;
+
+    /**
+     * The transformation for the {@code role} side of a connection that agreed on {@code parameters}.
+     *
+     * @param options this side's level and minimum message size (the negotiation flags are already
+     *                part of {@code parameters})
+     */
+    public PerMessageDeflate(Role role, DeflateParameters parameters, DeflateOptions options) {
+        if (role == null || parameters == null || options == null) {
+            throw new IllegalArgumentException("role, parameters and options are required");
+        }
+        this.role = role;
+        this.parameters = parameters;
+        this.options = options;
+        Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
+        this.sendNoContextTakeover = parameters.noContextTakeover(role);
+        this.receiveNoContextTakeover = parameters.noContextTakeover(peer);
+        this.canCompress = parameters.maxWindowBits(role) == DeflateParameters.MAX_WINDOW_BITS;
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Whether this side may send compressed messages at all (its agreed window is 15 bits). */
+    public boolean canCompress() {
+        return canCompress;
+    }
+
+    /** Whether a whole message of {@code length} bytes is worth compressing: allowed and at least the minimum size. */
+    public boolean shouldCompress(int length) {
+        return canCompress && length >= options.minMessageSize();
+    }
+
+    /**
+     * Compresses a whole message, the remaining bytes of {@code message} (its position is not
+     * moved), into the payload of one frame with RSV1 set.
+     *
+     * @throws IllegalStateException after {@link #close()} or when {@link #canCompress()} is false
+     */
+    public byte[] compress(ByteBuffer message) {
+        return compressFragment(message, true);
+    }
+
+    /**
+     * Compresses one fragment of a message; the first fragment's frame carries RSV1, the others
+     * not (RFC 7692 6.1). {@code fin} marks the last fragment, whose flush tail is removed.
+     *
+     * @throws IllegalStateException after {@link #close()} or when {@link #canCompress()} is false
+     */
+    public byte[] compressFragment(ByteBuffer fragment, boolean fin) {
+        checkOpen();
+        if (!canCompress) {
+            throw new IllegalStateException("the agreed window is " + parameters.maxWindowBits(role)
+                    + " bits; Deflater compresses with 15");
+        }
+        if (deflater == null) {
+            deflater = new Deflater(options.compressionLevel(), true);
+            LIVE_DEFLATERS.incrementAndGet();
+        } else if (sendContextStale) {
+            deflater.reset();
+        }
+        sendContextStale = false;
+        int inputLength = fragment.remaining();
+        byte[] out = deflate(deflater, fragment);
+        if (fin) {
+            out = endMessage(out);
+            if (sendNoContextTakeover) {
+                endDeflater();
+            }
+            messagesCompressed++;
+        }
+        bytesBeforeCompression += inputLength;
+        bytesAfterCompression += out.length;
+        return out;
+    }
+
+    /**
+     * RFC 7692 7.2.1: the message data must end with an empty stored block, whose last four bytes
+     * ({@code 00 00 ff ff}) are then removed. A sync flush ends with one, except when zlib had
+     * nothing to flush: empty input right after the previous flush gives no output at all. The
+     * stream is byte-aligned then, so the block to append is {@code 00 00 00 ff ff}, of which the
+     * single byte {@code 00} remains.
+     */
+    private static byte[] endMessage(byte[] out) {
+        if (out.length == 0) {
+            return new byte[] {0x00};
+        }
+        if (!endsWithTail(out, out.length)) {
+            throw new IllegalStateException("zlib's sync flush did not end with an empty stored block");
+        }
+        return Arrays.copyOf(out, out.length - TAIL.length);
+    }
+
+    /**
+     * Tells this side that a message compressed by {@link #compressWithoutContext} was sent on its
+     * connection. The peer's window now holds that message and no longer ends with what this side's
+     * Deflater remembers, so the next message starts with an empty window.
+     */
+    public void messageSentWithoutContext() {
+        sendContextStale = true;
+    }
+
+    /**
+     * Compresses a whole message with an empty window and a Deflater of its own, which is ended
+     * before returning. The payload is valid on every connection whose sending side may compress
+     * (a 15-bit window), whatever its context takeover, provided that connection is told with
+     * {@link #messageSentWithoutContext()}: a broadcast can compress once for many recipients.
+     */
+    public static byte[] compressWithoutContext(ByteBuffer message, int level) {
+        Deflater deflater = new Deflater(level, true);
+        LIVE_DEFLATERS.incrementAndGet();
+        try {
+            return endMessage(deflate(deflater, message));
+        } finally {
+            deflater.end();
+            LIVE_DEFLATERS.decrementAndGet();
+        }
+    }
+
+    /** Deflates all of {@code input} with a sync flush, growing the output as zlib asks. */
+    private static byte[] deflate(Deflater deflater, ByteBuffer input) {
+        ByteBuffer in = input.slice();
+        int length = in.remaining();
+        deflater.setInput(in);
+        byte[] out = new byte[Math.max(64, length + (length >> 6) + 16)];
+        int size = 0;
+        while (true) {
+            size += deflater.deflate(out, size, out.length - size, Deflater.SYNC_FLUSH);
+            // Deflater.deflate with SYNC_FLUSH: a full output buffer means there may be more.
+            if (size < out.length) {
+                break;
+            }
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        return size == out.length ? out : Arrays.copyOf(out, size);
+    }
+
+    private static boolean endsWithTail(byte[] out, int length) {
+        return length >= TAIL.length && out[length - 4] == TAIL[0] && out[length - 3] == TAIL[1]
+                && out[length - 2] == TAIL[2] && out[length - 1] == TAIL[3];
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Inflates the next payload chunk of a compressed message, handing the output to {@code sink}.
+     *
+     * @throws ProtocolException {@link Violation#INVALID_COMPRESSED_DATA} for bad DEFLATE data, or
+     *     whatever {@code sink} throws; the message (and in practice the connection) is then dead
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public void inflate(byte[] bytes, int offset, int length, InflateSink sink) throws ProtocolException {
+        checkOpen();
+        if (inflater == null) {
+            inflater = new Inflater(true);
+            LIVE_INFLATERS.incrementAndGet();
+        }
+        bytesBeforeInflation += length;
+        if (inflater.finished() || length == 0) {
+            return; // after a BFINAL block the rest of the message is not DEFLATE data
+        }
+        inflater.setInput(bytes, offset, length);
+        drain(sink);
+    }
+
+    /**
+     * Ends the compressed message: feeds the {@code 00 00 ff ff} the sender removed and delivers the
+     * last output. Then drops the window when the peer uses no context takeover or ended its stream.
+     */
+    public void finishMessage(InflateSink sink) throws ProtocolException {
+        checkOpen();
+        if (inflater == null) {
+            inflater = new Inflater(true);
+            LIVE_INFLATERS.incrementAndGet();
+        }
+        if (!inflater.finished()) {
+            inflater.setInput(TAIL);
+            drain(sink);
+        }
+        if (receiveNoContextTakeover) {
+            endInflater();
+        } else if (inflater.finished()) {
+            inflater.reset();
+        }
+        messagesInflated++;
+    }
+
+    /**
+     * Decompresses a whole message payload (without its tail) in one call, refusing output over
+     * {@code maxSize} bytes with {@link Violation#MESSAGE_TOO_BIG} before allocating it.
+     */
+    public byte[] decompress(byte[] payload, int maxSize) throws ProtocolException {
+        BoundedBuffer out = new BoundedBuffer(maxSize, payload.length * 4);
+        inflate(payload, 0, payload.length, out);
+        finishMessage(out);
+        return Arrays.copyOf(out.bytes, out.size);
+    }
+
+    /** Collects inflated bytes, refusing to grow past its maximum. */
+    private static final class BoundedBuffer implements InflateSink {
+        private final int maxSize;
+        private byte[] bytes;
+        private int size;
+
+        BoundedBuffer(int maxSize, int expected) {
+            this.maxSize = maxSize;
+            this.bytes = new byte[Math.max(0, Math.min(maxSize, Math.max(64, expected)))];
+        }
+
+        @Override
+        public void write(byte[] chunk, int offset, int length) throws ProtocolException {
+            if ((long) size + length > maxSize) {
+                throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "more than " + maxSize + " bytes after inflating");
+            }
+            if (size + length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(maxSize, Math.max(size + length, 2L * bytes.length)));
+            }
+            System.arraycopy(chunk, offset, bytes, size, length);
+            size += length;
+        }
+    }
+
+    private void drain(InflateSink sink) throws ProtocolException {
+        if (chunk == null) {
+            chunk = new byte[CHUNK_SIZE];
+        }
+        while (true) {
+            int n;
+            try {
+                n = inflater.inflate(chunk);
+            } catch (DataFormatException e) {
+                throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, e.getMessage());
+            }
+            if (n > 0) {
+                bytesAfterInflation += n;
+                sink.write(chunk, 0, n);
+                continue;
+            }
+            if (inflater.finished() || inflater.needsInput()) {
+                return;
+            }
+            // Raw DEFLATE has no dictionary request, and zlib always progresses with input and room:
+            // anything else is data we cannot use, and looping on it would never end.
+            throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, "inflater made no progress");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** The agreed parameters. */
+    public DeflateParameters parameters() {
+        return parameters;
+    }
+
+    /** This side's options. */
+    public DeflateOptions options() {
+        return options;
+    }
+
+    /** Messages this instance compressed (whole messages and finished fragmented ones). */
+    public long messagesCompressed() {
+        return messagesCompressed;
+    }
+
+    /** Bytes this instance was given to compress. */
+    public long bytesBeforeCompression() {
+        return bytesBeforeCompression;
+    }
+
+    /** Bytes this instance's compression produced (frame payloads, without headers). */
+    public long bytesAfterCompression() {
+        return bytesAfterCompression;
+    }
+
+    /** Compressed messages this instance inflated to the end. */
+    public long messagesInflated() {
+        return messagesInflated;
+    }
+
+    /** Compressed payload bytes this instance was given to inflate. */
+    public long bytesBeforeInflation() {
+        return bytesBeforeInflation;
+    }
+
+    /** Bytes this instance's inflation produced. */
+    public long bytesAfterInflation() {
+        return bytesAfterInflation;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Ends the zlib streams, releasing their native memory now rather than at garbage collection.
+     * Idempotent; afterwards compressing or inflating throws {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        endDeflater();
+        endInflater();
+        chunk = null;
+    }
+
+    /** Deflaters created by this class and not yet ended, process-wide. */
+    public static long liveDeflaters() {
+        return LIVE_DEFLATERS.get();
+    }
+
+    /** Inflaters created by this class and not yet ended, process-wide. */
+    public static long liveInflaters() {
+        return LIVE_INFLATERS.get();
+    }
+
+    /** Whether this instance holds a Deflater now (for tests of the memory policy). */
+    boolean holdsDeflater() {
+        return deflater != null;
+    }
+
+    /** Whether this instance holds an Inflater now. */
+    boolean holdsInflater() {
+        return inflater != null;
+    }
+
+    private void endDeflater() {
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+            LIVE_DEFLATERS.decrementAndGet();
+        }
+    }
+
+    private void endInflater() {
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
+            LIVE_INFLATERS.decrementAndGet();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("permessage-deflate state was released");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.wsbyhand.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ProtocolExceptionTest {
+
+    @Nested
+    class Contents {
+
+        @Test
+        void carriesItsViolationAndThatViolationsCloseCode() {
+            ProtocolException e = new ProtocolException(Violation.INVALID_UTF8);
+            assertEquals(Violation.INVALID_UTF8, e.violation());
+            assertEquals(CloseCode.INVALID_FRAME_PAYLOAD_DATA, e.closeCode());
+        }
+
+        @Test
+        void messageIsTheDescriptionWithTheDetailAppended() {
+            assertEquals(Violation.RESERVED_OPCODE.description(), new ProtocolException(Violation.RESERVED_OPCODE).getMessage());
+            assertEquals(Violation.RESERVED_OPCODE.description() + ": opcode 0x3",
+                    new ProtocolException(Violation.RESERVED_OPCODE, "opcode 0x3").getMessage());
+        }
+
+        @Test
+        void hasNoCauseAndNoStackTraceToFill() {
+            ProtocolException e = new ProtocolException(Violation.FRAME_TOO_BIG);
+            assertNull(e.getCause());
+            assertEquals(0, e.getStackTrace().length);
+        }
+    }
+}

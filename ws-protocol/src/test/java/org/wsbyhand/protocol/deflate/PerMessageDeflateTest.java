@@ -1,0 +1,396 @@
+package org.wsbyhand.protocol.deflate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.Deflater;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.ProtocolException;
+import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.Violation;
+
+class PerMessageDeflateTest {
+
+    private static final byte[] HELLO = "Hello".getBytes(StandardCharsets.US_ASCII);
+
+    static byte[] hex(String hex) {
+        return HexFormat.of().parseHex(hex.replace(" ", ""));
+    }
+
+    static PerMessageDeflate server(DeflateParameters parameters) {
+        return new PerMessageDeflate(Role.SERVER, parameters, DeflateOptions.defaults());
+    }
+
+    static PerMessageDeflate client(DeflateParameters parameters) {
+        return new PerMessageDeflate(Role.CLIENT, parameters, DeflateOptions.defaults());
+    }
+
+    /** Inflates one message from its payload chunks, collecting everything. */
+    static byte[] inflate(PerMessageDeflate deflate, byte[]... chunks) throws ProtocolException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PerMessageDeflate.InflateSink sink = out::write;
+        for (byte[] chunk : chunks) {
+            deflate.inflate(chunk, 0, chunk.length, sink);
+        }
+        deflate.finishMessage(sink);
+        return out.toByteArray();
+    }
+
+    /** A few KB of DEFLATE data that inflates to {@code size} zero bytes. */
+    static byte[] bomb(int size) {
+        Deflater deflater = new Deflater(9, true);
+        try {
+            deflater.setInput(new byte[size]);
+            byte[] out = new byte[size / 500 + 1024];
+            int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+            assertTrue(n < out.length, "the bomb fits its buffer");
+            return Arrays.copyOf(out, n - 4);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Nested
+    class Rfc7692Examples {
+
+        @Test
+        void helloCompressesToTheBytesOfSection7231() {
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                assertArrayEquals(hex("f2 48 cd c9 c9 07 00"), deflate.compress(ByteBuffer.wrap(HELLO)));
+            }
+        }
+
+        @Test
+        void secondHelloWithContextTakeoverReferencesTheFirstAsInSection7232() {
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                deflate.compress(ByteBuffer.wrap(HELLO));
+                assertArrayEquals(hex("f2 00 11 00 00"), deflate.compress(ByteBuffer.wrap(HELLO)));
+            }
+        }
+
+        @Test
+        void secondHelloWithoutContextTakeoverIsCompressedAfresh() {
+            try (PerMessageDeflate deflate = server(new DeflateParameters(true, false, 15, 15))) {
+                deflate.compress(ByteBuffer.wrap(HELLO));
+                assertArrayEquals(hex("f2 48 cd c9 c9 07 00"), deflate.compress(ByteBuffer.wrap(HELLO)));
+            }
+        }
+
+        @Test
+        void clientInflatesTheSingleBlockHello() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 48 cd c9 c9 07 00")));
+            }
+        }
+
+        @Test
+        void clientInflatesHelloSplitOverTwoFrames() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 48 cd"), hex("c9 c9 07 00")));
+            }
+        }
+
+        @Test
+        void clientInflatesTheSecondHelloFromTheSharedWindow() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                inflate(deflate, hex("f2 48 cd c9 c9 07 00"));
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 00 11 00 00")));
+            }
+        }
+
+        @Test
+        void clientInflatesAStoredBlockOfSection7233() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(deflate, hex("00 05 00 fa ff 48 65 6c 6c 6f 00")));
+            }
+        }
+
+        @Test
+        void clientInflatesABlockWithBfinalSetAndIgnoresTheByteAfterIt() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(deflate, hex("f3 48 cd c9 c9 07 00 00")));
+                // The stream ended, so the next message starts a new one.
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 48 cd c9 c9 07 00")));
+            }
+        }
+
+        @Test
+        void clientInflatesTwoDeflateBlocksInOneMessage() throws ProtocolException {
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 48 05 00 00 00 ff ff ca c9 c9 07 00")));
+            }
+        }
+
+        @Test
+        void anEmptyMessageRightAfterAnotherEndsWithTheByteOfAnAppendedEmptyBlock() throws ProtocolException {
+            // zlib writes nothing for an empty input right after a sync flush; 7.2.1 then appends an
+            // empty stored block, of which 00 remains after removing 00 00 ff ff.
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults());
+                    PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(receiver, deflate.compress(ByteBuffer.wrap(HELLO))));
+                byte[] empty = deflate.compress(ByteBuffer.allocate(0));
+                assertArrayEquals(hex("00"), empty);
+                assertArrayEquals(new byte[0], inflate(receiver, empty));
+                assertArrayEquals(HELLO, inflate(receiver, deflate.compress(ByteBuffer.wrap(HELLO))));
+            }
+        }
+
+        @Test
+        void anEmptyMessageCompressesToOneZeroByteAsInSection7236() {
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                assertArrayEquals(hex("00"), deflate.compress(ByteBuffer.allocate(0)));
+            }
+        }
+    }
+
+    @Nested
+    class Fragments {
+
+        @Test
+        void fragmentsFormOneStreamAndOnlyTheLastLosesItsTail() throws ProtocolException {
+            byte[] first;
+            byte[] last;
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                first = deflate.compressFragment(ByteBuffer.wrap("Hel".getBytes(StandardCharsets.US_ASCII)), false);
+                last = deflate.compressFragment(ByteBuffer.wrap("lo".getBytes(StandardCharsets.US_ASCII)), true);
+            }
+            assertArrayEquals(hex("00 00 ff ff"), Arrays.copyOfRange(first, first.length - 4, first.length));
+            assertFalse(Arrays.equals(hex("00 00 ff ff"), Arrays.copyOfRange(last, last.length - 4, last.length)));
+            try (PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(receiver, first, last));
+            }
+        }
+
+        @Test
+        void anEmptyLastFragmentEndsTheMessage() throws ProtocolException {
+            byte[] first;
+            byte[] last;
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                first = deflate.compressFragment(ByteBuffer.wrap(HELLO), false);
+                last = deflate.compressFragment(ByteBuffer.allocate(0), true);
+            }
+            assertArrayEquals(hex("00"), last, "the byte left of an appended empty stored block");
+            try (PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(receiver, first, last));
+                // The stream is still in step: a block boundary, not the middle of a stored block.
+                assertArrayEquals(HELLO, inflate(receiver, hex("f2 00 11 00 00")));
+            }
+        }
+    }
+
+    @Nested
+    class Safety {
+
+        @Test
+        void aDecompressionBombStopsAtTheLimitWithoutProducingTheInflatedSize() {
+            int limit = 64 * 1024;
+            byte[] bomb = bomb(16 * 1024 * 1024);
+            assertTrue(bomb.length < 20 * 1024, "a few KB on the wire, was " + bomb.length);
+            long[] delivered = {0};
+            PerMessageDeflate.InflateSink counting = (bytes, offset, length) -> {
+                delivered[0] += length;
+                if (delivered[0] > limit) {
+                    throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
+                }
+            };
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                ProtocolException e = assertThrows(ProtocolException.class,
+                        () -> deflate.inflate(bomb, 0, bomb.length, counting));
+                assertEquals(Violation.MESSAGE_TOO_BIG, e.violation());
+                assertEquals(CloseCode.MESSAGE_TOO_BIG, e.closeCode());
+            }
+            assertTrue(delivered[0] <= limit + PerMessageDeflate.CHUNK_SIZE,
+                    "inflated at most the limit plus one chunk, was " + delivered[0]);
+        }
+
+        @Test
+        void decompressRefusesOutputOverItsMaximum() {
+            byte[] bomb = bomb(1024 * 1024);
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                ProtocolException e = assertThrows(ProtocolException.class, () -> deflate.decompress(bomb, 4096));
+                assertEquals(Violation.MESSAGE_TOO_BIG, e.violation());
+            }
+        }
+
+        @Test
+        void decompressReturnsAMessageAtExactlyItsMaximum() throws ProtocolException {
+            byte[] message = new byte[5000];
+            Arrays.fill(message, (byte) 'a');
+            byte[] compressed = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(message), 6);
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                assertArrayEquals(message, deflate.decompress(compressed, 5000));
+            }
+        }
+
+        @Test
+        void invalidDeflateDataFailsWith1007() {
+            // BTYPE 11 is reserved in RFC 1951.
+            byte[] invalid = hex("07 ff ff ff");
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                ProtocolException e = assertThrows(ProtocolException.class,
+                        () -> inflate(deflate, invalid));
+                assertEquals(Violation.INVALID_COMPRESSED_DATA, e.violation());
+                assertEquals(CloseCode.INVALID_FRAME_PAYLOAD_DATA, e.closeCode());
+            }
+        }
+
+        @Test
+        void aBackReferenceBeforeTheStartOfTheWindowIsInvalidData() {
+            // The second "Hello" of section 7.2.3.2 refers to the first, which this inflater never saw.
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                ProtocolException e = assertThrows(ProtocolException.class, () -> inflate(deflate, hex("f2 00 11 00 00")));
+                assertEquals(Violation.INVALID_COMPRESSED_DATA, e.violation());
+            }
+        }
+    }
+
+    @Nested
+    class ContextTakeover {
+
+        @Test
+        void withoutServerContextTakeoverTheServerHoldsNoDeflaterBetweenMessages() {
+            try (PerMessageDeflate deflate = server(new DeflateParameters(true, false, 15, 15))) {
+                deflate.compress(ByteBuffer.wrap(HELLO));
+                assertFalse(deflate.holdsDeflater());
+            }
+        }
+
+        @Test
+        void withContextTakeoverTheServerKeepsItsDeflater() {
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                deflate.compress(ByteBuffer.wrap(HELLO));
+                assertTrue(deflate.holdsDeflater());
+            }
+        }
+
+        @Test
+        void withoutClientContextTakeoverTheServerHoldsNoInflaterBetweenMessages() throws ProtocolException {
+            try (PerMessageDeflate deflate = server(new DeflateParameters(false, true, 15, 15))) {
+                inflate(deflate, hex("f2 48 cd c9 c9 07 00"));
+                assertFalse(deflate.holdsInflater());
+                assertArrayEquals(HELLO, inflate(deflate, hex("f2 48 cd c9 c9 07 00")));
+            }
+        }
+
+        @Test
+        void clientWithoutContextTakeoverCompressesEveryMessageAfresh() {
+            try (PerMessageDeflate deflate = client(new DeflateParameters(false, true, 15, 15))) {
+                deflate.compress(ByteBuffer.wrap(HELLO));
+                assertArrayEquals(hex("f2 48 cd c9 c9 07 00"), deflate.compress(ByteBuffer.wrap(HELLO)));
+            }
+        }
+
+        @Test
+        void aMessageCompressedWithoutContextMakesTheNextOwnMessageStartAfresh() throws ProtocolException {
+            try (PerMessageDeflate sender = server(DeflateParameters.defaults());
+                    PerMessageDeflate receiver = client(DeflateParameters.defaults())) {
+                assertArrayEquals(HELLO, inflate(receiver, sender.compress(ByteBuffer.wrap(HELLO))));
+                byte[] shared = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap("World".getBytes(StandardCharsets.US_ASCII)), 6);
+                sender.messageSentWithoutContext();
+                assertArrayEquals("World".getBytes(StandardCharsets.US_ASCII), inflate(receiver, shared));
+                byte[] next = sender.compress(ByteBuffer.wrap(HELLO));
+                assertArrayEquals(hex("f2 48 cd c9 c9 07 00"), next, "no reference into the old window");
+                assertArrayEquals(HELLO, inflate(receiver, next));
+            }
+        }
+
+        @Test
+        void aServerWhoseWindowIsLimitedBelowFifteenBitsDoesNotCompress() {
+            try (PerMessageDeflate deflate = server(new DeflateParameters(false, false, 10, 15))) {
+                assertFalse(deflate.canCompress());
+                assertFalse(deflate.shouldCompress(100_000));
+                assertThrows(IllegalStateException.class, () -> deflate.compress(ByteBuffer.wrap(HELLO)));
+            }
+        }
+
+        @Test
+        void messagesUnderTheMinimumSizeAreNotWorthCompressing() {
+            try (PerMessageDeflate deflate = new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(),
+                    DeflateOptions.defaults().withMinMessageSize(100))) {
+                assertFalse(deflate.shouldCompress(99));
+                assertTrue(deflate.shouldCompress(100));
+            }
+        }
+    }
+
+    @Nested
+    class Release {
+
+        @Test
+        void closeEndsBothStreamsAndIsIdempotent() throws ProtocolException {
+            long deflaters = PerMessageDeflate.liveDeflaters();
+            long inflaters = PerMessageDeflate.liveInflaters();
+            PerMessageDeflate deflate = server(DeflateParameters.defaults());
+            deflate.compress(ByteBuffer.wrap(HELLO));
+            inflate(deflate, hex("f2 48 cd c9 c9 07 00"));
+            assertEquals(deflaters + 1, PerMessageDeflate.liveDeflaters());
+            assertEquals(inflaters + 1, PerMessageDeflate.liveInflaters());
+
+            deflate.close();
+            deflate.close();
+
+            assertTrue(deflate.isClosed());
+            assertEquals(deflaters, PerMessageDeflate.liveDeflaters());
+            assertEquals(inflaters, PerMessageDeflate.liveInflaters());
+        }
+
+        @Test
+        void compressingOrInflatingAfterCloseIsMisuse() {
+            PerMessageDeflate deflate = server(DeflateParameters.defaults());
+            deflate.close();
+            assertThrows(IllegalStateException.class, () -> deflate.compress(ByteBuffer.wrap(HELLO)));
+            assertThrows(IllegalStateException.class, () -> inflate(deflate, hex("f2 48 cd c9 c9 07 00")));
+        }
+
+        @Test
+        void streamsAreCreatedOnlyWhenFirstNeeded() {
+            long deflaters = PerMessageDeflate.liveDeflaters();
+            long inflaters = PerMessageDeflate.liveInflaters();
+            try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
+                assertFalse(deflate.holdsDeflater());
+                assertFalse(deflate.holdsInflater());
+                assertEquals(deflaters, PerMessageDeflate.liveDeflaters());
+                assertEquals(inflaters, PerMessageDeflate.liveInflaters());
+            }
+        }
+
+        @Test
+        void compressWithoutContextEndsItsOwnDeflater() {
+            long deflaters = PerMessageDeflate.liveDeflaters();
+            PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(HELLO), 6);
+            assertEquals(deflaters, PerMessageDeflate.liveDeflaters());
+        }
+    }
+
+    @Nested
+    class Statistics {
+
+        @Test
+        void countsMessagesAndBytesBothWays() throws ProtocolException {
+            try (PerMessageDeflate server = server(DeflateParameters.defaults())) {
+                server.compress(ByteBuffer.wrap(HELLO));
+                server.compressFragment(ByteBuffer.wrap(HELLO), false);
+                server.compressFragment(ByteBuffer.wrap(HELLO), true);
+                assertEquals(2, server.messagesCompressed());
+                assertEquals(15, server.bytesBeforeCompression());
+                assertTrue(server.bytesAfterCompression() > 7, "at least the first message's 7 bytes");
+
+                inflate(server, hex("f2 48 cd"), hex("c9 c9 07 00"));
+                assertEquals(1, server.messagesInflated());
+                assertEquals(7, server.bytesBeforeInflation());
+                assertEquals(5, server.bytesAfterInflation());
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.wsbyhand.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.wsbyhand.protocol.Limits;
+
+/** The builder's defaults and validation; the server's behaviour is in the *IT classes. */
+import java.util.Optional;
+import org.wsbyhand.protocol.deflate.DeflateOptions;
+
+class WebSocketServerTest {
+
+    @Nested
+    class Defaults {
+        @Test
+        void builderStartsFromTheDocumentedDefaults() {
+            ServerConfig config = WebSocketServer.builder().config();
+            assertEquals("0.0.0.0", config.bindAddress());
+            assertEquals(8080, config.port());
+            assertEquals(Limits.defaults(), config.limits());
+            assertEquals(4L << 20, config.maxOutboundBytes());
+            assertEquals(10_000, config.maxConnections());
+            assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+            assertEquals(Duration.ofMinutes(5), config.idleTimeout());
+            assertEquals(Duration.ofSeconds(30), config.pingInterval());
+            assertEquals(Duration.ofSeconds(10), config.pongTimeout());
+            assertEquals(Duration.ofSeconds(5), config.closeTimeout());
+            assertEquals(UpgradeHook.ACCEPT_ALL, config.upgradeHook());
+        }
+    }
+
+    @Nested
+    class Validation {
+        @Test
+        void routePathMustStartWithSlash() {
+            assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.builder().route("chat", new WebSocketHandler() {}).build());
+        }
+
+        @Test
+        void routeCannotBeRegisteredTwice() {
+            WebSocketServer.Builder builder = WebSocketServer.builder().route("/a", new WebSocketHandler() {});
+            assertThrows(IllegalArgumentException.class, () -> builder.route("/a", new WebSocketHandler() {}));
+        }
+
+        @Test
+        void limitsAndTimeoutsMustBePositive() {
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxOutboundBytes(0).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnections(-1).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().port(70000).build());
+            assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.builder().handshakeTimeout(Duration.ZERO).build());
+            assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.builder().idleTimeout(Duration.ofSeconds(-1)).build());
+        }
+
+        @Test
+        void subprotocolsMustBeTokens() {
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().subprotocols("two words").build());
+        }
+
+        @Test
+        void portIsUnknownBeforeStart() {
+            assertThrows(IllegalStateException.class, () -> WebSocketServer.builder().port(0).build().port());
+        }
+    }
+
+    @Nested
+    class Compression {
+        @Test
+        void isOnByDefaultWithTheProtocolDefaults() {
+            assertEquals(Optional.of(DeflateOptions.defaults()),
+                    WebSocketServer.builder().config().compression());
+        }
+
+        @Test
+        void canBeTurnedOff() {
+            assertEquals(Optional.empty(), WebSocketServer.builder().compression(false).config().compression());
+        }
+
+        @Test
+        void eachOptionHasItsBuilderMethod() {
+            DeflateOptions options = WebSocketServer.builder().compressionLevel(1)
+                    .compressionMinSize(100).compressionNoContextTakeover(true).config().compression().orElseThrow();
+            assertEquals(new DeflateOptions(1, 100, true, true), options);
+        }
+
+        @Test
+        void anInvalidLevelIsRejected() {
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().compressionLevel(10));
+        }
+    }
+}

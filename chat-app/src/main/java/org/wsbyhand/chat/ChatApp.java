@@ -8,6 +8,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsbyhand.chat.redis.RedisBroadcaster;
+import org.wsbyhand.chat.redis.RedisMessageStore;
+import org.wsbyhand.chat.redis.RedisSettings;
 import org.wsbyhand.server.StaticFiles;
 import org.wsbyhand.server.WebSocketServer;
 
@@ -57,12 +60,30 @@ public final class ChatApp implements AutoCloseable {
      * Starts the app with the store and broadcaster its configuration names.
      *
      * @throws IOException when the port cannot be bound
+     * @throws RoomUnavailableException when the configured store (Redis) cannot be reached
      */
     public static ChatApp start(ChatConfig config) throws IOException {
         return switch (config.store()) {
             case "memory" -> start(config, new InMemoryMessageStore(config.history()), true, LocalBroadcaster::new);
+            case "redis" -> startOnRedis(config.redis().orElseThrow(), config);
             default -> throw new IllegalArgumentException("unknown store " + config.store());
         };
+    }
+
+    /**
+     * Starts a node of a room kept in Redis: checks Redis answers before the port is opened, so a
+     * node without its Redis never half-starts.
+     *
+     * @throws RoomUnavailableException when Redis cannot be reached
+     */
+    private static ChatApp startOnRedis(RedisSettings redis, ChatConfig config) throws IOException {
+        RedisMessageStore store = RedisMessageStore.connect(redis, config.history());
+        try {
+            return start(config, store, true, clients -> new RedisBroadcaster(store, clients));
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
     }
 
     /**
@@ -152,6 +173,10 @@ public final class ChatApp implements AutoCloseable {
             app = start(config);
         } catch (IOException e) {
             log.error("cannot listen on {}:{}: {}", config.bindAddress(), config.port(), e.getMessage());
+            System.exit(1);
+            return;
+        } catch (RoomUnavailableException e) {
+            log.error("cannot start: {} (start Redis or fix --redis / REDIS_URL)", e.getMessage());
             System.exit(1);
             return;
         }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.wsbyhand.chat.redis.RedisSettings;
 
 /**
  * Everything the chat app can be told at start, with safe defaults. Command-line options win over
@@ -17,6 +19,9 @@ import java.util.Objects;
  * --allowed-origin O      CHAT_ALLOWED_ORIGINS  (none)    extra page origin allowed to connect (repeatable;
  *   --allowed-origins O,O                                 env: comma-separated); the app's own host always is
  * --store memory          CHAT_STORE            memory    message store and broadcaster implementation
+ * --redis URL             REDIS_URL             (none)    redis://host:port[/db]: store and broadcast through Redis
+ *                                                         (several nodes share one room); implies --store redis
+ * --redis-prefix P        REDIS_PREFIX          chat      Redis key prefix of the room (stream P:messages)
  * --history N                                   50        messages kept and sent on connect
  * --max-user N                                  32        longest user name, in code points
  * --max-text N                                  500       longest message text, in code points
@@ -29,13 +34,14 @@ import java.util.Objects;
  * @param bindAddress      the address to listen on
  * @param port             the TCP port, 0-65535 (0 picks a free port)
  * @param allowedOrigins   extra origins whose pages may connect, besides the app's own host
- * @param store            the store/broadcaster implementation; {@code memory} for now
+ * @param store            the store/broadcaster implementation: {@code memory} or {@code redis}
  * @param history          messages kept and sent to a client on connect, 1-1000
  * @param inputRules       the user name and text limits
  * @param maxMessageBytes  the largest message a client may send, 1 KiB - 1 MiB
  * @param ratePerSecond    messages per second per connection, at least 1
  * @param rateBurst        messages a connection may send in a burst, at least 1
  * @param maxOutboundBytes the bytes queued per client before it is closed as too slow, at least 64 KiB
+ * @param redis            where the room's Redis is; present exactly when {@code store} is {@code redis}
  */
 public record ChatConfig(
         String bindAddress,
@@ -47,10 +53,11 @@ public record ChatConfig(
         int maxMessageBytes,
         int ratePerSecond,
         int rateBurst,
-        int maxOutboundBytes) {
+        int maxOutboundBytes,
+        Optional<RedisSettings> redis) {
 
     /** The store and broadcaster implementations {@code --store} accepts. */
-    public static final List<String> STORES = List.of("memory");
+    public static final List<String> STORES = List.of("memory", "redis");
 
     /** The usage text {@code --help} prints. */
     public static final String USAGE = """
@@ -62,7 +69,11 @@ public record ChatConfig(
                                        CHAT_ALLOWED_ORIGINS, comma-separated). Pages served by
                                        this app itself are always accepted.
               --allowed-origins O,O    several origins at once
-              --store memory           message store and broadcast (env CHAT_STORE, default memory)
+              --store memory|redis     message store and broadcast (env CHAT_STORE, default memory)
+              --redis URL              keep the room in Redis so several nodes share it:
+                                       redis://[[user]:password@]host[:port][/db] (env REDIS_URL);
+                                       implies --store redis
+              --redis-prefix P         Redis key prefix of the room (env REDIS_PREFIX, default chat)
               --history N              messages kept and sent on connect (default 50)
               --max-user N             longest user name in characters (default 32)
               --max-text N             longest message text in characters (default 500)
@@ -79,6 +90,13 @@ public record ChatConfig(
                 16 * 1024, 5, 5, 1024 * 1024);
     }
 
+    /** A configuration without Redis (the in-memory store, or another store named by {@code store}). */
+    public ChatConfig(String bindAddress, int port, List<String> allowedOrigins, String store, int history,
+            InputRules inputRules, int maxMessageBytes, int ratePerSecond, int rateBurst, int maxOutboundBytes) {
+        this(bindAddress, port, allowedOrigins, store, history, inputRules, maxMessageBytes, ratePerSecond,
+                rateBurst, maxOutboundBytes, Optional.empty());
+    }
+
     /** Validates every field once. */
     public ChatConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -86,6 +104,10 @@ public record ChatConfig(
         allowedOrigins = List.copyOf(allowedOrigins);
         check(port >= 0 && port <= 65535, "port must be 0-65535, was " + port);
         check(STORES.contains(store), "store must be one of " + STORES + ", was " + store);
+        Objects.requireNonNull(redis, "redis");
+        check(store.equals("redis") == redis.isPresent(),
+                store.equals("redis") ? "--store redis needs --redis redis://host:port (or REDIS_URL)"
+                        : "--store " + store + " does not use --redis / REDIS_URL; remove one of them");
         check(history >= 1 && history <= 1000, "history must be 1-1000, was " + history);
         check(maxMessageBytes >= 1024 && maxMessageBytes <= 1024 * 1024,
                 "max message bytes must be 1024-1048576, was " + maxMessageBytes);
@@ -111,6 +133,12 @@ public record ChatConfig(
         List<String> origins = new ArrayList<>(splitOrigins(env.getOrDefault("CHAT_ALLOWED_ORIGINS", "")));
         boolean originsFromArgs = false;
         String store = env.getOrDefault("CHAT_STORE", d.store());
+        boolean storeFromEnv = env.containsKey("CHAT_STORE");
+        boolean storeFromArgs = false;
+        String redisUrl = env.getOrDefault("REDIS_URL", "").isBlank() ? null : env.get("REDIS_URL");
+        boolean redisFromArgs = false;
+        String redisPrefix = env.getOrDefault("REDIS_PREFIX", RedisSettings.DEFAULT_PREFIX);
+        boolean prefixFromArgs = false;
         int history = d.history();
         int maxUser = d.inputRules().maxUserLength();
         int maxText = d.inputRules().maxTextLength();
@@ -148,7 +176,18 @@ public record ChatConfig(
             switch (name) {
                 case "--port" -> port = integer(name, value);
                 case "--bind" -> bind = value;
-                case "--store" -> store = value;
+                case "--store" -> {
+                    store = value;
+                    storeFromArgs = true;
+                }
+                case "--redis" -> {
+                    redisUrl = value;
+                    redisFromArgs = true;
+                }
+                case "--redis-prefix" -> {
+                    redisPrefix = value;
+                    prefixFromArgs = true;
+                }
                 case "--history" -> history = integer(name, value);
                 case "--max-user" -> maxUser = integer(name, value);
                 case "--max-text" -> maxText = integer(name, value);
@@ -160,7 +199,20 @@ public record ChatConfig(
             }
         }
         InputRules rules = new InputRules(maxUser, maxText);
-        return new ChatConfig(bind, port, origins, store, history, rules, maxMessage, rate, burst, outbound);
+        Optional<RedisSettings> redis = Optional.empty();
+        if (redisUrl != null && store.equals("memory") && storeFromArgs && !redisFromArgs) {
+            redisUrl = null; // "--store memory" on the command line wins over REDIS_URL in the environment
+        }
+        if (redisUrl != null) {
+            if (store.equals("memory") && (storeFromArgs || storeFromEnv)) {
+                throw new IllegalArgumentException("--store memory and --redis / REDIS_URL contradict each other");
+            }
+            store = "redis";
+            redis = Optional.of(RedisSettings.of(redisUrl, redisPrefix));
+        } else if (prefixFromArgs) {
+            throw new IllegalArgumentException("--redis-prefix needs --redis redis://host:port (or REDIS_URL)");
+        }
+        return new ChatConfig(bind, port, origins, store, history, rules, maxMessage, rate, burst, outbound, redis);
     }
 
     /** Whether the arguments ask for the usage text. */

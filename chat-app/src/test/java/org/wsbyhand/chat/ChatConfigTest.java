@@ -115,7 +115,7 @@ class ChatConfigTest {
 
         @Test
         void anUnknownStoreIsRefused() {
-            assertTrue(error(List.of("--store", "mongo"), Map.of()).startsWith("store must be one of [memory]"));
+            assertTrue(error(List.of("--store", "mongo"), Map.of()).startsWith("store must be one of [memory, redis]"));
         }
 
         @Test

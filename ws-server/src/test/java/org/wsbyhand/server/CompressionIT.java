@@ -187,7 +187,7 @@ class CompressionIT {
         }
 
         private void awaitSessions(WebSocketServer server, int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (server.stats().openSessions() < count && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }

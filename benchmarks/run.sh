@@ -10,7 +10,7 @@
 #
 # Environment knobs (defaults in brackets):
 #   SCENARIOS          load scenarios to run ["echo bulk idle broadcast"]
-#   SERVERS            servers to compare ["ours netty jetty java-websocket"]; ours is skipped with a
+#   SERVERS            servers to compare ["ours netty jetty java-websocket undertow"]; ours is skipped with a
 #                      message while org.wsbyhand.examples.EchoServer does not exist; add "handrolled"
 #                      for org.wsbyhand.examples.HandRolledServer (ws-protocol alone, echo only)
 #   RUN_DIR            where raw results go [benchmarks/target/results/<timestamp>]; reuse one to
@@ -39,7 +39,7 @@ MODE=${1:-all}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
-SERVERS=${SERVERS:-"ours netty jetty java-websocket"}
+SERVERS=${SERVERS:-"ours netty jetty java-websocket undertow"}
 SCENARIOS=${SCENARIOS:-"echo bulk idle broadcast"}
 CLIENT_THREADS=${CLIENT_THREADS:-2}
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 2 -i 3 -w 1s -r 1s"}
@@ -162,6 +162,7 @@ main_class() { # $1 = server label, $2 = echo|broadcast
     netty) echo org.wsbyhand.benchmarks.peers.NettyServer ;;
     jetty) echo org.wsbyhand.benchmarks.peers.JettyServer ;;
     java-websocket) echo org.wsbyhand.benchmarks.peers.JavaWebSocketServer ;;
+    undertow) echo org.wsbyhand.benchmarks.peers.UndertowServer ;;
     *) echo "run.sh: unknown server $1" >&2; exit 1 ;;
   esac
 }

@@ -80,6 +80,9 @@ final class Svg {
         if (label.startsWith("Java-WebSocket")) {
             return "#8a5cb8";
         }
+        if (label.startsWith("Undertow")) {
+            return "#2a9d9d";
+        }
         if (label.startsWith("JDK")) {
             return "#a0724a";
         }

@@ -14,27 +14,12 @@ public interface MaskKeys {
     int next();
 
     /**
-     * Keys from a {@link SecureRandom}, drawn 64 at a time to amortize its cost. The returned source
-     * is not thread-safe: use one per connection (as {@link Connection} does), not one shared by
-     * connections on different threads.
+     * Keys from a {@link SecureRandom}, drawn 64 at a time (one {@code nextBytes} call) to amortize
+     * its cost. The returned source is not thread-safe: use one per connection (as
+     * {@link Connection} does), not one shared by connections on different threads.
      */
     static MaskKeys secureRandom() {
-        SecureRandom random = new SecureRandom();
-        return new MaskKeys() {
-            private final int[] pool = new int[64];
-            private int index = pool.length;
-
-            @Override
-            public int next() {
-                if (index == pool.length) {
-                    for (int i = 0; i < pool.length; i++) {
-                        pool[i] = random.nextInt();
-                    }
-                    index = 0;
-                }
-                return pool[index++];
-            }
-        };
+        return new SecureRandomMaskKeys();
     }
 
     /** The same key every time (for tests and the RFC's examples). */

@@ -16,6 +16,8 @@ final class MessageAssembler {
 
     /** A buffer larger than this is dropped after its message. */
     private static final int KEEP_BUFFER_LIMIT = 64 * 1024;
+    /** The first allocation for a message's bytes (less when its frame is shorter). */
+    private static final int INITIAL_CAPACITY = 64 * 1024;
 
     private final int maxMessageSize;
     private final PerMessageDeflate deflate;
@@ -26,6 +28,8 @@ final class MessageAssembler {
     private boolean compressed;
     private byte[] buffer;
     private int size;
+    /** Where the current (uncompressed) frame's payload ends in the message. */
+    private int frameEnd;
 
     /** An assembler enforcing {@code maxMessageSize}; {@code deflate} is null without permessage-deflate. */
     MessageAssembler(int maxMessageSize, PerMessageDeflate deflate) {
@@ -61,9 +65,13 @@ final class MessageAssembler {
      * checked while inflating instead, since the limit applies to the inflated size.
      */
     void checkFrameFits(long frameLength) throws ProtocolException {
-        if (!compressed && size + frameLength > maxMessageSize) {
+        if (compressed) {
+            return;
+        }
+        if (size + frameLength > maxMessageSize) {
             throw new ProtocolException(Violation.MESSAGE_TOO_BIG, (size + frameLength) + " > " + maxMessageSize + " bytes");
         }
+        frameEnd = size + (int) frameLength;
     }
 
     /** Whether no payload byte of the message has been buffered yet. */
@@ -121,6 +129,10 @@ final class MessageAssembler {
                 throw new ProtocolException(Violation.INVALID_UTF8, "message ends inside a character");
             }
             event = new Event.Text(new String(bytes, offset, length, StandardCharsets.UTF_8));
+        } else if (bytes == buffer && offset == 0 && length == buffer.length) {
+            // The reassembly buffer holds exactly the message: hand it over instead of copying it.
+            event = new Event.Binary(buffer);
+            buffer = null;
         } else {
             event = new Event.Binary(Arrays.copyOfRange(bytes, offset, offset + length));
         }
@@ -146,9 +158,13 @@ final class MessageAssembler {
     private void copy(byte[] bytes, int offset, int length) {
         int needed = size + length;
         if (buffer == null || buffer.length < needed) {
-            // Grow geometrically from a small start, never past the message limit.
-            int doubled = buffer == null ? 4096 : buffer.length * 2;
-            int target = Math.max(needed, Math.min(maxMessageSize, doubled));
+            // Grow geometrically as bytes arrive (a peer that only announces a big frame gets no big
+            // buffer), but never past the end of the current frame, which its header told us, nor
+            // past the message limit for inflated data. So a message's buffer ends up exactly full and
+            // becomes its event without another copy.
+            int cap = compressed ? maxMessageSize : frameEnd;
+            int grown = buffer == null ? INITIAL_CAPACITY : buffer.length * 2;
+            int target = Math.max(needed, Math.min(cap, grown));
             buffer = buffer == null ? new byte[target] : Arrays.copyOf(buffer, target);
         }
         System.arraycopy(bytes, offset, buffer, size, length);

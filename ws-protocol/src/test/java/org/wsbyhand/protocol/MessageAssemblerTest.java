@@ -74,12 +74,35 @@ class MessageAssemblerTest {
         }
 
         @Test
-        void theBufferNeverGrowsPastTheMessageLimit() throws ProtocolException {
-            MessageAssembler assembler = new MessageAssembler(5000, null);
+        void theBufferNeverGrowsPastTheEndOfTheFrameItsHeaderAnnounced() throws ProtocolException {
+            MessageAssembler assembler = new MessageAssembler(1 << 20, null);
             assembler.begin(Opcode.BINARY, false);
+            assembler.checkFrameFits(5000);
             assembler.append(new byte[4096], 0, 4096);
             assembler.append(new byte[904], 0, 904);
             assertEquals(5000, assembler.capacity());
+        }
+
+        @Test
+        void aFrameThatIsOnlyAnnouncedGetsNoBigBuffer() throws ProtocolException {
+            MessageAssembler assembler = new MessageAssembler(16 << 20, null);
+            assembler.begin(Opcode.BINARY, false);
+            assembler.checkFrameFits(16 << 20);
+            assertEquals(0, assembler.capacity(), "nothing is allocated for bytes that have not arrived");
+            assembler.append(new byte[10], 0, 10);
+            assertTrue(assembler.capacity() <= 64 * 1024, "capacity " + assembler.capacity());
+        }
+
+        @Test
+        void aMessageThatFillsItsBufferExactlyTakesTheBufferWithIt() throws ProtocolException {
+            MessageAssembler assembler = new MessageAssembler(1 << 20, null);
+            assembler.begin(Opcode.BINARY, false);
+            assembler.checkFrameFits(300);
+            assembler.append(new byte[100], 0, 100);
+            assembler.append(new byte[200], 0, 200);
+            Event.Binary event = (Event.Binary) assembler.finish();
+            assertEquals(300, event.data().length);
+            assertEquals(0, assembler.capacity(), "the buffer became the event's array");
         }
     }
 

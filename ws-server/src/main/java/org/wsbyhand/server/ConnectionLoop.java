@@ -42,8 +42,10 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
 final class ConnectionLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLoop.class);
     /** Idle sessions hold this much read buffer; bursts grow it up to {@link #READ_BUFFER_MAX}. */
-    static final int READ_BUFFER_MIN = 2 * 1024;
+    static final int READ_BUFFER_MIN = 512;
     static final int READ_BUFFER_MAX = 64 * 1024;
+    /** A grown buffer goes back to the minimum after this many small reads in a row (the burst is over). */
+    private static final int SMALL_READS_BEFORE_SHRINK = 16;
     /** Bytes a closing socket discards at most while waiting for the peer's FIN. */
     private static final int LINGER_MAX_BYTES = 1 << 20;
 
@@ -262,6 +264,7 @@ final class ConnectionLoop implements Runnable {
         long idleTimeout = config.idleTimeout().toNanos();
         long closeTimeout = config.closeTimeout().toNanos();
         byte[] buffer = new byte[READ_BUFFER_MIN];
+        int smallReads = 0;
         long lastRead = System.nanoTime();
         boolean pingOutstanding = false;
         long pongDeadline = 0;
@@ -333,12 +336,15 @@ final class ConnectionLoop implements Runnable {
             pingOutstanding = false;
             counters.bytesIn.add(n);
             feed(ByteBuffer.wrap(buffer, 0, n));
-            // A full read suggests a big frame in flight: read in larger steps. A small read on a
-            // grown buffer means the burst is over: give the memory back.
+            // A full read suggests a big frame in flight: read in larger steps. Many small reads in a
+            // row on a grown buffer mean the burst is over: give the memory back.
             if (n == buffer.length && buffer.length < READ_BUFFER_MAX) {
                 buffer = new byte[buffer.length * 2];
-            } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN) {
+                smallReads = 0;
+            } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
+                    && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
                 buffer = new byte[READ_BUFFER_MIN];
+                smallReads = 0;
             }
         }
     }

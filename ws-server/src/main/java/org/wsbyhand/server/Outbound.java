@@ -96,14 +96,15 @@ final class Outbound {
         ArrayDeque<ByteBuffer> batch = new ArrayDeque<>();
         byte[] scratch = null;
         while (true) {
+            long batchBytes = 0;
             lock.lock();
             try {
-                inFlight = 0;
                 ByteBuffer next;
                 while (!broken && (next = connection.pollOutbound()) != null) {
                     batch.add(next);
-                    inFlight += next.remaining();
+                    batchBytes += next.remaining();
                 }
+                inFlight = batchBytes;
                 if (batch.isEmpty()) {
                     writing = false;
                     drained.signalAll();
@@ -113,8 +114,11 @@ final class Outbound {
                 lock.unlock();
             }
             try {
-                if (scratch == null) {
-                    scratch = new byte[COALESCE_BYTES];
+                // Coalescing needs a scratch array only for several buffers, and only as big as they are.
+                int wanted = (int) Math.max(1, Math.min(COALESCE_BYTES, batchBytes));
+                boolean copies = batch.size() > 1 || !batch.peek().hasArray();
+                if (copies && (scratch == null || scratch.length < wanted)) {
+                    scratch = new byte[wanted];
                 }
                 write(batch, scratch);
             } catch (IOException e) {
@@ -132,6 +136,14 @@ final class Outbound {
     }
 
     private void write(ArrayDeque<ByteBuffer> batch, byte[] scratch) throws IOException {
+        if (batch.size() == 1 && batch.peek().hasArray()) {
+            // One buffer (a lone reply, a broadcast frame): write it as it is, no copy.
+            ByteBuffer only = batch.poll();
+            out.write(only.array(), only.arrayOffset() + only.position(), only.remaining());
+            out.flush();
+            counters.bytesOut.add(only.remaining());
+            return;
+        }
         int filled = 0;
         long total = 0;
         ByteBuffer buffer;

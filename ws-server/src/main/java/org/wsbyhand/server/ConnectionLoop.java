@@ -210,12 +210,21 @@ final class ConnectionLoop implements Runnable {
                     .orElse(null);
             Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
                     : new Connection(Role.SERVER, config.limits(), null, deflate);
-            out.write(accepted.response().toBytes());
-            out.flush();
+            ServerSession created = new ServerSession(id, request, subprotocol, connection, out, config, counters,
+                    this::abort, () -> server.armCloseDeadline(this), deflate);
+            // The session is published before the 101 goes out, so that a shutdown arriving now closes it
+            // with 1001 instead of dropping the socket; the 101 is written under the session lock, so
+            // that close frame (queued under the same lock) can only follow it.
+            created.lock().lock();
+            try {
+                session = created;
+                out.write(accepted.response().toBytes());
+                out.flush();
+            } finally {
+                created.lock().unlock();
+            }
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
-            session = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, () -> server.armCloseDeadline(this), deflate);
             handler = routed;
             started = true;
             runSession(in, leftover);

@@ -25,7 +25,7 @@ class BroadcastServerIT {
                 clients.add(EchoServerIT.connect(http, server.port()));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (server.stats().openSessions() < 3 && System.nanoTime() < deadline) {
+            while (server.sessions().size() < 3 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             clients.get(0).socket().sendText("from the first", true).get(10, TimeUnit.SECONDS);

@@ -7,7 +7,9 @@ import org.wsbyhand.protocol.CloseCode;
  * A snapshot of a server's counters since it started. Each counter is read atomically, the
  * snapshot as a whole is not (counters keep moving while it is taken).
  *
- * @param openSessions     WebSocket sessions open now
+ * @param openSessions     WebSocket sessions open now, counting upgrades still in progress (the slots
+ *                         {@link ServerConfig#maxConnections()} limits); {@link WebSocketServer#sessions()}
+ *                         lists only the sessions that have started
  * @param upgradesAccepted opening handshakes answered with 101
  * @param upgradesRejected upgrade requests answered with an HTTP error status (4xx, 5xx)
  * @param httpRequests     plain HTTP requests answered (static files and their errors)

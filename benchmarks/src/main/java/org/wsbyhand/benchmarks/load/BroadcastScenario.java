@@ -62,15 +62,9 @@ final class BroadcastScenario {
             sender.ctx.executor().execute(sender::pump);
             Thread.sleep((long) (warmup * 1000));
 
-            double serverCpu0 = server.cpuSeconds();
-            double clientCpu0 = ServerProbe.ownCpuSeconds();
-            long t0 = System.nanoTime();
-            measuring = true;
-            Thread.sleep((long) (seconds * 1000));
-            measuring = false;
-            long t1 = System.nanoTime();
-            double serverCpu = server.cpuSeconds() - serverCpu0;
-            double clientCpu = ServerProbe.ownCpuSeconds() - clientCpu0;
+            TimedWindow timed = TimedWindow.measure(server, seconds, () -> measuring = true, () -> measuring = false);
+            double serverCpu = timed.serverCpuSeconds();
+            double clientCpu = timed.clientCpuSeconds();
             stopping = true;
 
             long owed = Long.MAX_VALUE;
@@ -79,7 +73,7 @@ final class BroadcastScenario {
                 Thread.sleep(20);
                 owed = sender.sent.get() * receivers - delivered.get();
             }
-            double elapsed = (t1 - t0) / 1e9;
+            double elapsed = timed.seconds();
             long deliveries = measuredDeliveries.sum();
             results.put("receivers", receivers);
             results.put("size_bytes", size);

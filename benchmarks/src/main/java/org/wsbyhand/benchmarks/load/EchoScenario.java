@@ -61,15 +61,9 @@ final class EchoScenario {
             }
             Thread.sleep((long) (warmup * 1000));
 
-            double serverCpu0 = server.cpuSeconds();
-            double clientCpu0 = ServerProbe.ownCpuSeconds();
-            long t0 = System.nanoTime();
-            measuring = true;
-            Thread.sleep((long) (seconds * 1000));
-            measuring = false;
-            long t1 = System.nanoTime();
-            double serverCpu = server.cpuSeconds() - serverCpu0;
-            double clientCpu = ServerProbe.ownCpuSeconds() - clientCpu0;
+            TimedWindow timed = TimedWindow.measure(server, seconds, () -> measuring = true, () -> measuring = false);
+            double serverCpu = timed.serverCpuSeconds();
+            double clientCpu = timed.clientCpuSeconds();
             stopping = true;
 
             // Every echo still owed must arrive; a server that holds replies back is reported.
@@ -95,7 +89,7 @@ final class EchoScenario {
                 failures += s.closed ? 1 : 0;
                 c.ctx.executor().execute(() -> c.ctx.writeAndFlush(new CloseWebSocketFrame()));
             }
-            double elapsed = (t1 - t0) / 1e9;
+            double elapsed = timed.seconds();
             results.put("connections", connections);
             results.put("inflight", window);
             results.put("size_bytes", size);

@@ -34,10 +34,14 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * loops reading into a reused buffer, feeding the session's {@link Connection} under the session
  * lock, and calling the handler outside the lock, in order.
  *
- * <p>This thread also keeps the clock for its session, which the protocol never reads: the socket
- * read timeout is set to the nearest of the ping, pong, idle and close deadlines, and a timed-out
- * read runs the timer. A close started by another thread arms a watchdog on the server's timer that
- * drops the socket if the peer never answers.
+ * <p>Reads block without a timeout, so a waiting session costs no timer. The session's clock (ping,
+ * pong, idle and close deadlines; the protocol never reads a clock) is kept by the server's one
+ * timer thread, which calls {@link #checkTimers(long)} for every connection a few times per
+ * shortest timeout: it sends pings, starts closes, and drops the socket of a peer that never
+ * answers our close, which ends a blocked read.
+ *
+ * <p>Replies that handlers send from this thread while it dispatches one read's messages are
+ * written by this thread after the last of them, in one write (see {@link Outbound}).
  */
 final class ConnectionLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLoop.class);
@@ -61,7 +65,18 @@ final class ConnectionLoop implements Runnable {
     private Throwable error;
     private boolean handlerFailed;
     private boolean transportGone;
-    private boolean peerUnresponsive;
+
+    // Written by the reader, read by the timer thread.
+    private volatile boolean timed;
+    private volatile long lastRead;
+    // Written by the timer thread, read by the reader when the session ends.
+    private volatile boolean peerUnresponsive;
+    private volatile Throwable timerError;
+    // Owned by the timer thread.
+    private boolean pingOutstanding;
+    private long pingSentAt;
+    private long closeDeadline;
+    private long pings;
 
     ConnectionLoop(WebSocketServer server, Socket socket, String id) {
         this.server = server;
@@ -211,7 +226,7 @@ final class ConnectionLoop implements Runnable {
             Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
                     : new Connection(Role.SERVER, config.limits(), null, deflate);
             ServerSession created = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, () -> server.armCloseDeadline(this), deflate);
+                    this::abort, deflate);
             // The session is published before the 101 goes out, so that a shutdown arriving now closes it
             // with 1001 instead of dropping the socket; the 101 is written under the session lock, so
             // that close frame (queued under the same lock) can only follow it.
@@ -251,6 +266,8 @@ final class ConnectionLoop implements Runnable {
     private void runSession(InputStream in, byte[] leftover) {
         ServerSession s = session;
         server.sessionStarted(s);
+        lastRead = System.nanoTime();
+        timed = true;
         try {
             try {
                 handler.onOpen(s);
@@ -268,70 +285,14 @@ final class ConnectionLoop implements Runnable {
 
     private void readLoop(InputStream in) {
         ServerSession s = session;
-        long pingInterval = config.pingInterval().toNanos();
-        long pongTimeout = config.pongTimeout().toNanos();
-        long idleTimeout = config.idleTimeout().toNanos();
-        long closeTimeout = config.closeTimeout().toNanos();
+        s.outbound().setReader(Thread.currentThread());
         byte[] buffer = new byte[READ_BUFFER_MIN];
+        ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;
-        long lastRead = System.nanoTime();
-        boolean pingOutstanding = false;
-        long pongDeadline = 0;
-        long closeDeadline = 0;
-        boolean closing = false;
-        long pings = 0;
-        int soTimeout = 0;
         while (s.state() != Connection.State.CLOSED) {
-            long now = System.nanoTime();
-            long wait = Long.MAX_VALUE;
-            if (s.state() == Connection.State.CLOSING) {
-                if (!closing) {
-                    closing = true;
-                    closeDeadline = now + closeTimeout;
-                }
-                wait = closeDeadline - now;
-            } else {
-                if (pingInterval > 0) {
-                    wait = pingOutstanding ? pongDeadline - now : lastRead + pingInterval - now;
-                }
-                if (idleTimeout > 0) {
-                    wait = Math.min(wait, lastRead + idleTimeout - now);
-                }
-            }
-            if (wait <= 0) {
-                if (closing) {
-                    log.debug("session {} ({}): no close frame within {}, dropping", id, remote, config.closeTimeout());
-                    peerUnresponsive = true;
-                    return;
-                }
-                if (idleTimeout > 0 && now - lastRead >= idleTimeout) {
-                    log.info("session {} ({}): nothing received for {}, closing", id, remote, config.idleTimeout());
-                    s.close(CloseCode.GOING_AWAY, "idle timeout");
-                } else if (pingOutstanding) {
-                    log.info("session {} ({}): no answer to a ping within {}, closing", id, remote, config.pongTimeout());
-                    recordError(new TimeoutException("no answer to a ping within " + config.pongTimeout()));
-                    s.close(CloseCode.INTERNAL_ERROR, "keepalive ping timeout");
-                    peerUnresponsive = true;
-                    return;
-                } else {
-                    pings++;
-                    s.sendPing(ByteBuffer.allocate(8).putLong(pings).array());
-                    pingOutstanding = true;
-                    pongDeadline = now + pongTimeout;
-                }
-                continue;
-            }
-            int timeout = wait == Long.MAX_VALUE ? 0
-                    : (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(wait) + 1));
             int n;
             try {
-                if (timeout != soTimeout) {
-                    socket.setSoTimeout(timeout);
-                    soTimeout = timeout;
-                }
                 n = in.read(buffer, 0, buffer.length);
-            } catch (SocketTimeoutException e) {
-                continue;
             } catch (IOException e) {
                 log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
                 transportGone = true;
@@ -342,19 +303,77 @@ final class ConnectionLoop implements Runnable {
                 return;
             }
             lastRead = System.nanoTime();
-            pingOutstanding = false;
             counters.bytesIn.add(n);
-            feed(ByteBuffer.wrap(buffer, 0, n));
+            view.clear().limit(n);
+            feed(view);
             // A full read suggests a big frame in flight: read in larger steps. Many small reads in a
             // row on a grown buffer mean the burst is over: give the memory back.
             if (n == buffer.length && buffer.length < READ_BUFFER_MAX) {
                 buffer = new byte[buffer.length * 2];
+                view = ByteBuffer.wrap(buffer);
                 smallReads = 0;
             } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
                     && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
                 buffer = new byte[READ_BUFFER_MIN];
+                view = ByteBuffer.wrap(buffer);
                 smallReads = 0;
             }
+        }
+    }
+
+    /**
+     * The session's clock, run by the server's timer thread (only): pings a quiet session, closes
+     * an idle one with 1001 and one that does not answer a ping with 1011, and drops the socket
+     * when the peer has not answered our close within the close timeout (which also ends a read
+     * blocked on it). Deadlines are met to within one timer tick.
+     */
+    void checkTimers(long now) {
+        ServerSession s = session;
+        if (s == null || !timed) {
+            return; // still in the handshake, which has its own deadline
+        }
+        Connection.State state = s.state();
+        if (state == Connection.State.CLOSED) {
+            return;
+        }
+        if (state == Connection.State.CLOSING) {
+            if (closeDeadline == 0) {
+                closeDeadline = now + config.closeTimeout().toNanos();
+            } else if (peerUnresponsive && s.drained()) {
+                abort(); // our close frame is out; a peer that ignored our ping gets no more time
+            } else if (now - closeDeadline >= 0) {
+                log.debug("session {} ({}): no close frame within {}, dropping", id, remote, config.closeTimeout());
+                peerUnresponsive = true;
+                abort();
+            }
+            return;
+        }
+        long last = lastRead;
+        long idleTimeout = config.idleTimeout().toNanos();
+        long pingInterval = config.pingInterval().toNanos();
+        if (idleTimeout > 0 && now - last >= idleTimeout) {
+            log.info("session {} ({}): nothing received for {}, closing", id, remote, config.idleTimeout());
+            s.close(CloseCode.GOING_AWAY, "idle timeout");
+            return;
+        }
+        if (pingInterval <= 0) {
+            return;
+        }
+        if (pingOutstanding && last - pingSentAt >= 0) {
+            pingOutstanding = false; // something arrived since the ping: the peer is alive
+        }
+        if (pingOutstanding) {
+            if (now - pingSentAt >= config.pongTimeout().toNanos()) {
+                log.info("session {} ({}): no answer to a ping within {}, closing", id, remote, config.pongTimeout());
+                timerError = new TimeoutException("no answer to a ping within " + config.pongTimeout());
+                peerUnresponsive = true;
+                s.close(CloseCode.INTERNAL_ERROR, "keepalive ping timeout");
+            }
+        } else if (now - last >= pingInterval) {
+            pings++;
+            pingSentAt = now;
+            pingOutstanding = true;
+            s.sendPing(ByteBuffer.allocate(8).putLong(pings).array());
         }
     }
 
@@ -371,6 +390,7 @@ final class ConnectionLoop implements Runnable {
         ProtocolException violation = null;
         s.lock().lock();
         try {
+            s.outbound().beginReaderBatch();
             connection.receive(data);
         } catch (ProtocolException e) {
             violation = e;
@@ -393,10 +413,12 @@ final class ConnectionLoop implements Runnable {
                 s.lock().unlock();
             }
             if (event == null) {
-                return;
+                break;
             }
             dispatch(s, event);
         }
+        // What the handlers answered to this read goes out now, in one write.
+        s.outbound().endReaderBatch();
     }
 
     private void dispatch(ServerSession s, Event event) {
@@ -474,11 +496,15 @@ final class ConnectionLoop implements Runnable {
             // The connection ends its zlib streams on reaching CLOSED; this makes sure of it on
             // every path (idempotent), so native memory never waits for the garbage collector.
             connection.release();
+            s.outbound().settleCounts();
             code = connection.closeCode();
             reason = connection.closeReason();
             s.afterCall();
         } finally {
             s.lock().unlock();
+        }
+        if (error == null && timerError != null) {
+            error = timerError;
         }
         if (error == null && s.wasSlowConsumer()) {
             error = new SlowConsumerException(s.maxOutboundBytes());

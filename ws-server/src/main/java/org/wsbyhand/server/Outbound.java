@@ -12,7 +12,8 @@ import org.wsbyhand.protocol.Connection;
 
 /**
  * The write side of one session: the bytes a {@link Connection} queued, written to the socket by a
- * short-lived writer virtual thread so that no sender ever blocks on a slow client.
+ * short-lived writer virtual thread so that no sender ever blocks on a slow client, or by the
+ * session's reader itself for the replies to what it just read.
  *
  * <p>Senders queue frames into the connection under the session lock and call {@link #flush()};
  * if no writer is running, one is started. The writer takes the queued buffers under the lock and
@@ -21,12 +22,24 @@ import org.wsbyhand.protocol.Connection;
  * session has no writer thread at all. Unsent bytes ({@link #queuedBytes()}) are the connection's
  * queue plus the batch being written; the session checks them against its bound.
  *
- * <p>All methods except the writer itself are called with the session lock held.
+ * <p>The reader's batch: while the reader dispatches the messages of one read
+ * ({@link #beginReaderBatch()} .. {@link #endReaderBatch()}), what it queues itself (handler replies,
+ * pongs, close echoes) starts no writer; at the end, if no writer is running and at most
+ * {@link #READER_WRITE_MAX} bytes wait, the reader writes them in one write and goes back to
+ * reading. That saves a thread start and a scheduling round trip per read, which is most of the
+ * cost of a small echo. Larger replies, and anything queued while the reader writes, go to a writer
+ * thread, so a big reply never stops the session from reading. A reader write blocks only when the
+ * peer stops reading, and then the keepalive ping goes unanswered and the session fails with 1011.
+ *
+ * <p>All methods except the writer itself and {@link #endReaderBatch()} are called with the
+ * session lock held.
  */
 final class Outbound {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     /** Buffers smaller than this are copied into one write; larger ones are written directly. */
     private static final int COALESCE_BYTES = 8 * 1024;
+    /** The most bytes the reader writes itself at the end of a read; more go to a writer thread. */
+    static final int READER_WRITE_MAX = 64 * 1024;
 
     private final ReentrantLock lock;
     private final Condition drained;
@@ -40,6 +53,10 @@ final class Outbound {
     private long inFlight;
     private long highWater;
     private boolean broken;
+    private Thread reader;
+    private boolean readerBatch;
+    /** Data messages queued since the last batch was taken; counted in {@link Counters} per batch. */
+    private long uncountedMessages;
 
     Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Runnable abort, String name) {
         this.lock = lock;
@@ -61,13 +78,69 @@ final class Outbound {
         return highWater;
     }
 
-    /** Starts a writer if there is something to write and none is running. Lock held. */
+    /**
+     * Starts a writer if there is something to write and none is running, unless the reader is
+     * queueing the replies to its current read (it writes those itself). Lock held.
+     */
     void flush() {
         highWater = Math.max(highWater, queuedBytes());
-        if (!writing && !broken && connection.hasOutbound()) {
-            writing = true;
-            Thread.ofVirtual().name(name).start(this::writeAll);
+        if (!writing && !broken && connection.hasOutbound()
+                && !(readerBatch && Thread.currentThread() == reader)) {
+            startWriter();
         }
+    }
+
+    private void startWriter() {
+        writing = true;
+        Thread.ofVirtual().name(name).start(() -> writeAll(false));
+    }
+
+    /** The thread that reads this session, which may write its own replies. Lock not needed. */
+    void setReader(Thread thread) {
+        lock.lock();
+        try {
+            reader = thread;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One more data message queued (for {@link ServerStats#messagesOut()}). Lock held. */
+    void countMessage() {
+        uncountedMessages++;
+    }
+
+    /** Adds the messages queued but never taken by a writer to the counters (the session ended). Lock held. */
+    void settleCounts() {
+        counters.messagesOut.add(uncountedMessages);
+        uncountedMessages = 0;
+    }
+
+    /** The reader starts handing one read to the connection. Lock held. */
+    void beginReaderBatch() {
+        readerBatch = true;
+    }
+
+    /**
+     * The reader has dispatched every message of its read: it writes what was queued meanwhile, if
+     * no writer is running and it is small, else leaves it to a writer thread. Lock NOT held.
+     */
+    void endReaderBatch() {
+        lock.lock();
+        try {
+            readerBatch = false;
+            if (writing || broken || !connection.hasOutbound()) {
+                return;
+            }
+            if (connection.outboundBytes() > READER_WRITE_MAX) {
+                startWriter();
+                return;
+            }
+            writing = true;
+        } finally {
+            lock.unlock();
+        }
+        writeAll(true);
     }
 
     /**
@@ -92,13 +165,28 @@ final class Outbound {
         return broken;
     }
 
-    private void writeAll() {
+    /**
+     * Writes until the queue is empty; called with {@code writing} set by this thread. The reader
+     * ({@code onReader}) writes one batch only and hands anything queued meanwhile to a writer thread.
+     */
+    private void writeAll(boolean onReader) {
         ArrayDeque<ByteBuffer> batch = new ArrayDeque<>();
         byte[] scratch = null;
+        boolean first = true;
         while (true) {
             long batchBytes = 0;
             lock.lock();
             try {
+                if (uncountedMessages > 0) {
+                    counters.messagesOut.add(uncountedMessages);
+                    uncountedMessages = 0;
+                }
+                if (onReader && !first && !broken && connection.hasOutbound()) {
+                    inFlight = 0;
+                    startWriter();
+                    return;
+                }
+                first = false;
                 ByteBuffer next;
                 while (!broken && (next = connection.pollOutbound()) != null) {
                     batch.add(next);

@@ -42,7 +42,6 @@ final class ServerSession implements Session {
     private final Outbound outbound;
     private final long maxOutboundBytes;
     private final Counters counters;
-    private final Runnable armCloseDeadline;
     private volatile Connection.State state = Connection.State.OPEN;
     private volatile boolean slowConsumer;
     private volatile ConcurrentMap<String, Object> attributes;
@@ -60,8 +59,7 @@ final class ServerSession implements Session {
     private long seenBytesAfterCompression;
 
     ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
-            OutputStream out, ServerConfig config, Counters counters, Runnable abort, Runnable armCloseDeadline,
-            PerMessageDeflate deflate) {
+            OutputStream out, ServerConfig config, Counters counters, Runnable abort, PerMessageDeflate deflate) {
         this.deflate = deflate;
         DeflateOptions options = deflate == null ? DeflateOptions.defaults() : deflate.options();
         this.compressionLevel = options.compressionLevel();
@@ -72,7 +70,6 @@ final class ServerSession implements Session {
         this.connection = connection;
         this.maxOutboundBytes = config.maxOutboundBytes();
         this.counters = counters;
-        this.armCloseDeadline = armCloseDeadline;
         this.outbound = new Outbound(lock, connection, out, counters, abort, "ws-writer-" + id);
     }
 
@@ -165,17 +162,12 @@ final class ServerSession implements Session {
     public void close(CloseCode code, String reason) {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(reason, "reason");
-        boolean started;
         lock.lock();
         try {
-            started = connection.state() == Connection.State.OPEN;
             connection.close(code, reason);
             afterCall();
         } finally {
             lock.unlock();
-        }
-        if (started) {
-            armCloseDeadline.run();
         }
     }
 
@@ -206,28 +198,23 @@ final class ServerSession implements Session {
             throw new IllegalArgumentException("a " + frameLength + "-byte frame can never fit the session's"
                     + " outbound bound of " + maxOutboundBytes + " bytes (maxOutboundBytes)");
         }
-        boolean overflow = false;
         lock.lock();
         try {
             if (connection.state() != Connection.State.OPEN) {
                 return false;
             }
             if (outbound.queuedBytes() + frameLength > maxOutboundBytes) {
-                overflow = true;
                 failSlowConsumer();
                 return false;
             }
             queue.accept(connection);
             if (data) {
-                counters.messagesOut.increment();
+                outbound.countMessage();
             }
             afterCall();
             return true;
         } finally {
             lock.unlock();
-            if (overflow) {
-                armCloseDeadline.run();
-            }
         }
     }
 
@@ -275,6 +262,16 @@ final class ServerSession implements Session {
         connection.close(SLOW_CONSUMER, "too many unsent bytes");
         state = connection.state();
         outbound.flush();
+    }
+
+    /** Whether everything queued so far has been written (or the socket failed). */
+    boolean drained() {
+        lock.lock();
+        try {
+            return outbound.isBroken() || outbound.queuedBytes() == 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Whether this session was closed for exceeding its outbound bound. */

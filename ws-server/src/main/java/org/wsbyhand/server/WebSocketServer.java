@@ -109,6 +109,8 @@ public final class WebSocketServer implements AutoCloseable {
                 throw e;
             }
             serverSocket = socket;
+            long sweep = sweepIntervalNanos(config);
+            timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
             // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
             // so a main method may simply start the server and return. Connections get virtual threads.
             acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
@@ -299,17 +301,30 @@ public final class WebSocketServer implements AutoCloseable {
         threads.remove(loop);
     }
 
-    /** Drops the loop's socket if it is still open one close timeout from now. */
-    void armCloseDeadline(ConnectionLoop loop) {
-        if (!timer.isShutdown()) {
+    /**
+     * How often the timer checks every session's deadlines: a quarter of the shortest timeout in
+     * use, between 10 ms and 1 s, so a deadline is met to within a quarter of its length (or a
+     * second) while 10,000 sessions cost one pass over a set per second.
+     */
+    static long sweepIntervalNanos(ServerConfig config) {
+        long shortest = config.closeTimeout().toNanos();
+        if (config.idleTimeout().toNanos() > 0) {
+            shortest = Math.min(shortest, config.idleTimeout().toNanos());
+        }
+        if (config.pingInterval().toNanos() > 0) {
+            shortest = Math.min(shortest, Math.min(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
+        }
+        return Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+    }
+
+    /** One pass of the timer over every connection (see {@link ConnectionLoop#checkTimers(long)}). */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (ConnectionLoop loop : loops) {
             try {
-                timer.schedule(() -> {
-                    if (loops.contains(loop)) {
-                        loop.abort();
-                    }
-                }, config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                loop.abort();
+                loop.checkTimers(now);
+            } catch (RuntimeException e) {
+                log.warn("connection {}: timer check failed", loop.id(), e);
             }
         }
     }

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,11 +59,18 @@ final class ConnectionLoop implements Runnable {
     private final ServerConfig config;
     private final Counters counters;
     private final Socket socket;
+    /** The socket's channel when it can be parked on the server's selector (plain TCP), else null. */
+    private final SocketChannel channel;
     private final String id;
     private final InetSocketAddress remote;
     private volatile ServerSession session;
+    /** Whether the session is in {@link WebSocketServer#sessions()}: from before onOpen to before onClose. */
+    private volatile boolean listed;
 
     private WebSocketHandler handler;
+    /** The thread serving this connection now: the first one, or the one that resumed it. */
+    private volatile Thread thread;
+    private SelectionKey parkedKey;
     private Throwable error;
     private boolean handlerFailed;
     private boolean transportGone;
@@ -83,30 +92,62 @@ final class ConnectionLoop implements Runnable {
         this.config = server.config();
         this.counters = server.counters();
         this.socket = socket;
+        this.channel = socket instanceof SSLSocket ? null : socket.getChannel();
         this.id = id;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
     }
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
+        boolean released = false;
         try {
-            serve();
+            released = serve();
         } catch (IOException e) {
             log.debug("connection {} ({}): {}", id, remote, e.toString());
         } catch (RuntimeException | Error e) {
             log.error("connection {} ({}): unexpected failure", id, remote, e);
         } finally {
-            abort();
-            server.loopFinished(this);
+            if (!released) {
+                if (session == null) {
+                    // An HTTP answer (static file or error) was the last thing written: let the client
+                    // read it before the socket closes, or unread request bytes could reset it away.
+                    lingerClose(config.closeTimeout().toNanos());
+                }
+                abort();
+                server.loopFinished(this);
+            }
         }
     }
 
-    /** Drops the socket at once, from any thread; blocked reads and writes fail. */
+    /** The started, not yet ended session of this connection, else null. */
+    ServerSession listedSession() {
+        return listed ? session : null;
+    }
+
+    /** The thread serving this connection now (it changes when an idle session is resumed). */
+    Thread thread() {
+        return thread;
+    }
+
+    /**
+     * Drops the socket at once, from any thread; blocked reads and writes fail, and a parked
+     * session is resumed so that it ends (and its handler hears of it) on a thread of its own.
+     */
     void abort() {
         try {
             socket.close();
         } catch (IOException e) {
             log.debug("connection {}: close failed: {}", id, e.toString());
+        }
+        ServerSession s = session;
+        if (s != null) {
+            s.lock().lock();
+            try {
+                s.outbound().requestWake();
+            } finally {
+                s.lock().unlock();
+            }
         }
     }
 
@@ -120,7 +161,8 @@ final class ConnectionLoop implements Runnable {
         }
     }
 
-    private void serve() throws IOException {
+    /** Returns whether the session released its thread (it goes on later on another one). */
+    private boolean serve() throws IOException {
         long deadline = System.nanoTime() + config.handshakeTimeout().toNanos();
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
@@ -137,19 +179,19 @@ final class ConnectionLoop implements Runnable {
                     config.handshakeTimeout());
             counters.upgradesRejected.increment();
             HttpResponses.error(out, 408, "", Map.of(), true);
-            return;
+            return false;
         } catch (HandshakeException e) {
             log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
             counters.upgradesRejected.increment();
             out.write(e.responseBytes());
             out.flush();
-            return;
+            return false;
         } catch (SSLException e) {
             log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
-            return;
+            return false;
         }
         if (read.isEmpty()) {
-            return;
+            return false;
         }
         HttpRequest head = read.get().request();
         String path;
@@ -157,7 +199,7 @@ final class ConnectionLoop implements Runnable {
             path = PercentDecoding.decode(head.path(), false);
         } catch (IllegalArgumentException e) {
             reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
-            return;
+            return false;
         }
         WebSocketHandler routed = config.routes().get(path);
         // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
@@ -166,7 +208,7 @@ final class ConnectionLoop implements Runnable {
         // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
         boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
         if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
-            upgrade(in, out, head, routed, read.get().leftover());
+            return upgrade(in, out, read.get(), routed);
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();
             int status = config.staticFiles().get().respond(head, out);
@@ -175,34 +217,36 @@ final class ConnectionLoop implements Runnable {
             counters.httpRequests.increment();
             HttpResponses.error(out, 404, "", Map.of(), !head.method().equals("HEAD"));
         }
+        return false;
     }
 
-    private void upgrade(InputStream in, OutputStream out, HttpRequest head, WebSocketHandler routed, byte[] leftover)
+    private boolean upgrade(InputStream in, OutputStream out, Handshaker.ReadHead read, WebSocketHandler routed)
             throws IOException {
+        HttpRequest head = read.request();
         if (routed == null) {
             reject(out, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
-            return;
+            return false;
         }
         HandshakeResult accepted;
         try {
             accepted = server.handshake().accept(head);
         } catch (HandshakeException e) {
             reject(out, head, e);
-            return;
+            return false;
         }
         Optional<String> origin = head.headers().first("Origin");
         if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
             reject(out, head, HandshakeException.reject(403, "origin not allowed"));
-            return;
+            return false;
         }
-        HttpUpgradeRequest request = new HttpUpgradeRequest(head, remote);
+        HttpUpgradeRequest request = new HttpUpgradeRequest(head, read.raw(), config.limits(), remote);
         if (server.isClosing()) {
             reject(out, head, HandshakeException.reject(503, "server shutting down"));
-            return;
+            return false;
         }
         if (!server.tryReserveSession()) {
             reject(out, head, HandshakeException.reject(503, "too many connections"));
-            return;
+            return false;
         }
         boolean started = false;
         try {
@@ -215,7 +259,7 @@ final class ConnectionLoop implements Runnable {
             }
             if (decision instanceof UpgradeDecision.Reject rejected) {
                 reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
-                return;
+                return false;
             }
             Optional<String> subprotocol = accepted.subprotocol();
             // permessage-deflate, when negotiated: its zlib streams are created on first use, so a
@@ -242,7 +286,7 @@ final class ConnectionLoop implements Runnable {
             socket.setSoTimeout(0);
             handler = routed;
             started = true;
-            runSession(in, leftover);
+            return runSession(in, read.leftover());
         } finally {
             if (!started) {
                 server.releaseSession();
@@ -263,11 +307,14 @@ final class ConnectionLoop implements Runnable {
         out.flush();
     }
 
-    private void runSession(InputStream in, byte[] leftover) {
+    private boolean runSession(InputStream in, byte[] leftover) {
         ServerSession s = session;
-        server.sessionStarted(s);
+        listed = true;
+        s.outbound().setReader(Thread.currentThread());
+        s.outbound().onWake(() -> server.idleWatcher().wake(this));
         lastRead = System.nanoTime();
         timed = true;
+        boolean released = false;
         try {
             try {
                 handler.onOpen(s);
@@ -277,15 +324,126 @@ final class ConnectionLoop implements Runnable {
             if (leftover.length > 0) {
                 feed(ByteBuffer.wrap(leftover));
             }
-            readLoop(in);
+            released = readLoop(in);
+            return released;
         } finally {
-            finish();
+            if (!released) {
+                finish();
+            }
         }
     }
 
-    private void readLoop(InputStream in) {
+    /** The watcher claims a parked session whose socket became ready. */
+    boolean claimWake() {
         ServerSession s = session;
-        s.outbound().setReader(Thread.currentThread());
+        s.lock().lock();
+        try {
+            return s.outbound().claimWake();
+        } finally {
+            s.lock().unlock();
+        }
+    }
+
+    SelectionKey parkedKey() {
+        return parkedKey;
+    }
+
+    /** Called by the watcher once the parked key is deregistered: go on on a new virtual thread. */
+    void startResumed() {
+        Thread.ofVirtual().name("ws-connection-" + id).start(this::resume);
+    }
+
+    private void resume() {
+        thread = Thread.currentThread();
+        ServerSession s = session;
+        boolean released = false;
+        try {
+            InputStream in = null;
+            try {
+                channel.configureBlocking(true);
+                in = socket.getInputStream();
+            } catch (IOException e) {
+                log.debug("session {} ({}): cannot resume: {}", id, remote, e.toString());
+                transportGone = true;
+            }
+            s.lock().lock();
+            try {
+                s.outbound().resumed(Thread.currentThread());
+            } finally {
+                s.lock().unlock();
+            }
+            try {
+                released = in != null && !transportGone && readLoop(in);
+            } finally {
+                if (!released) {
+                    finish();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("session {} ({}): unexpected failure", id, remote, e);
+        } finally {
+            if (!released) {
+                abort();
+                server.loopFinished(this);
+            }
+        }
+    }
+
+    /**
+     * Gives the thread back when the session is quiet (see {@link ServerConfig#threadRelease()}):
+     * the socket goes to the server's {@link IdleWatcher}; returns false (keep reading) when
+     * something is pending or the socket cannot be parked.
+     */
+    private boolean release() {
+        ServerSession s = session;
+        s.lock().lock();
+        try {
+            if (s.state() != Connection.State.OPEN || !s.outbound().tryRelease()) {
+                return false;
+            }
+        } finally {
+            s.lock().unlock();
+        }
+        try {
+            channel.configureBlocking(false);
+            parkedKey = server.idleWatcher().park(channel, this);
+        } catch (IOException | RuntimeException e) {
+            log.debug("session {} ({}): keeps its thread: {}", id, remote, e.toString());
+            try {
+                channel.configureBlocking(true);
+            } catch (IOException | RuntimeException again) {
+                // Closed: the next read fails and the session ends.
+            }
+            s.lock().lock();
+            try {
+                s.outbound().resumed(Thread.currentThread());
+            } finally {
+                s.lock().unlock();
+            }
+            return false;
+        }
+        thread = null; // a parked session keeps no thread reachable
+        s.lock().lock();
+        try {
+            s.outbound().parked();
+        } finally {
+            s.lock().unlock();
+        }
+        return true;
+    }
+
+    /** Reads until the session is closed (false) or it released its thread (true). */
+    private boolean readLoop(InputStream in) {
+        ServerSession s = session;
+        long release = config.threadRelease().toNanos();
+        if (channel != null && release > 0) {
+            try {
+                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(release)));
+            } catch (IOException e) {
+                transportGone = true;
+                return false;
+            }
+        }
         byte[] buffer = new byte[READ_BUFFER_MIN];
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;
@@ -293,14 +451,19 @@ final class ConnectionLoop implements Runnable {
             int n;
             try {
                 n = in.read(buffer, 0, buffer.length);
+            } catch (SocketTimeoutException e) {
+                if (release()) {
+                    return true;
+                }
+                continue;
             } catch (IOException e) {
                 log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
                 transportGone = true;
-                return;
+                return false;
             }
             if (n < 0) {
                 transportGone = true;
-                return;
+                return false;
             }
             lastRead = System.nanoTime();
             counters.bytesIn.add(n);
@@ -319,6 +482,7 @@ final class ConnectionLoop implements Runnable {
                 smallReads = 0;
             }
         }
+        return false;
     }
 
     /**
@@ -514,7 +678,8 @@ final class ConnectionLoop implements Runnable {
             log.debug("session {} ({}): ended without a close frame", id, remote);
         }
         counters.closed(code);
-        server.sessionEnded(s);
+        listed = false;
+        server.sessionEnded();
         if (error != null) {
             try {
                 handler.onError(s, error);

@@ -10,6 +10,7 @@ import org.wsbyhand.protocol.CloseCode;
 /** The live counters behind {@link ServerStats}; LongAdders because every connection thread bumps them. */
 final class Counters {
     final AtomicInteger openSessions = new AtomicInteger();
+    final AtomicInteger parkedSessions = new AtomicInteger();
     final LongAdder upgradesAccepted = new LongAdder();
     final LongAdder upgradesRejected = new LongAdder();
     final LongAdder httpRequests = new LongAdder();
@@ -35,7 +36,7 @@ final class Counters {
         closes.forEach((code, count) -> sorted.put(code, count.sum()));
         Map<CloseCode, Long> byCode = new java.util.LinkedHashMap<>();
         sorted.forEach((code, count) -> byCode.put(CloseCode.of(code), count));
-        return new ServerStats(openSessions.get(), upgradesAccepted.sum(), upgradesRejected.sum(),
+        return new ServerStats(openSessions.get(), parkedSessions.get(), upgradesAccepted.sum(), upgradesRejected.sum(),
                 httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), slowConsumers.sum(), byCode,
                 new ServerStats.Compression(compressedMessagesIn.sum(), compressedBytesIn.sum(), inflatedBytesIn.sum(),
                         compressedMessagesOut.sum(), originalBytesOut.sum(), compressedBytesOut.sum()));

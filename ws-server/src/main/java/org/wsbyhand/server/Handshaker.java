@@ -28,8 +28,11 @@ final class Handshaker {
 
     private Handshaker() {}
 
-    /** A head and the bytes that followed it in the same reads (the client may pipeline frames). */
-    record ReadHead(HttpRequest request, byte[] leftover) {}
+    /**
+     * A head, its bytes as received (kept instead of the parsed fields by long-lived sessions), and
+     * the bytes that followed it in the same reads (the client may pipeline frames).
+     */
+    record ReadHead(HttpRequest request, byte[] raw, byte[] leftover) {}
 
     /** The server's handshake: its subprotocols in preference order, and permessage-deflate when configured. */
     static ServerHandshake serverHandshake(List<String> subprotocols, Optional<DeflateOptions> compression) {
@@ -52,6 +55,7 @@ final class Handshaker {
             throws IOException, HandshakeException {
         HttpHeadParser parser = HttpHeadParser.forRequest(limits);
         byte[] buf = new byte[READ_BUFFER];
+        byte[] raw = new byte[0];
         boolean any = false;
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
@@ -68,8 +72,13 @@ final class Handshaker {
             }
             any = true;
             ByteBuffer bytes = ByteBuffer.wrap(buf, 0, n);
-            if (parser.feed(bytes)) {
-                return Optional.of(new ReadHead(parser.request(),
+            boolean complete = parser.feed(bytes);
+            int consumed = bytes.position();
+            int before = raw.length;
+            raw = Arrays.copyOf(raw, before + consumed);
+            System.arraycopy(buf, 0, raw, before, consumed);
+            if (complete) {
+                return Optional.of(new ReadHead(parser.request(), raw,
                         Arrays.copyOfRange(buf, bytes.position(), bytes.limit())));
             }
         }

@@ -1,27 +1,67 @@
 package org.wsbyhand.server;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.wsbyhand.protocol.Limits;
+import org.wsbyhand.protocol.handshake.HandshakeException;
+import org.wsbyhand.protocol.handshake.HttpHeadParser;
 import org.wsbyhand.protocol.handshake.HttpRequest;
 
-/** The server's {@link UpgradeRequest}: an immutable view of the request head, decoded once. */
+/**
+ * The server's {@link UpgradeRequest}: an immutable view of the request head.
+ *
+ * <p>A session keeps its request for its whole life, so the server's requests keep the head as
+ * the bytes that arrived (one array, a few hundred bytes) rather than a dozen parsed strings, and
+ * parse it again when headers, the query or cookies are asked for. The path and the offered
+ * subprotocols are decoded once.
+ */
 final class HttpUpgradeRequest implements UpgradeRequest {
-    private final HttpRequest head;
+    private final HttpRequest parsed;
+    private final byte[] raw;
+    private final Limits limits;
     private final String path;
     private final InetSocketAddress remoteAddress;
     private final List<String> offeredSubprotocols;
 
-    /** @throws IllegalArgumentException when the path's percent escapes are invalid */
+    /** A request kept parsed. @throws IllegalArgumentException when the path's percent escapes are invalid */
     HttpUpgradeRequest(HttpRequest head, InetSocketAddress remoteAddress) {
-        this.head = head;
+        this(head, null, null, remoteAddress);
+    }
+
+    /**
+     * A request kept as its head's bytes, which {@code limits} accepted when {@code head} was
+     * parsed from them. @throws IllegalArgumentException when the path's percent escapes are invalid
+     */
+    HttpUpgradeRequest(HttpRequest head, byte[] raw, Limits limits, InetSocketAddress remoteAddress) {
+        this.parsed = raw == null ? head : null;
+        this.raw = raw;
+        this.limits = limits;
         this.path = PercentDecoding.decode(head.path(), false);
         this.remoteAddress = remoteAddress;
-        this.offeredSubprotocols = head.headers().tokens("Sec-WebSocket-Protocol");
+        List<String> offered = head().headers().tokens("Sec-WebSocket-Protocol");
+        this.offeredSubprotocols = offered.isEmpty() ? List.of() : offered;
+    }
+
+    /** The parsed head: kept, or parsed again from the bytes that were parsed successfully before. */
+    private HttpRequest head() {
+        if (parsed != null) {
+            return parsed;
+        }
+        HttpHeadParser parser = HttpHeadParser.forRequest(limits);
+        try {
+            if (!parser.feed(ByteBuffer.wrap(raw))) {
+                throw new IllegalStateException("stored request head is incomplete");
+            }
+        } catch (HandshakeException e) {
+            throw new IllegalStateException("stored request head no longer parses", e);
+        }
+        return parser.request();
     }
 
     @Override
@@ -31,13 +71,13 @@ final class HttpUpgradeRequest implements UpgradeRequest {
 
     @Override
     public String query() {
-        return head.query();
+        return head().query();
     }
 
     @Override
     public Map<String, List<String>> queryParameters() {
         Map<String, List<String>> parameters = new LinkedHashMap<>();
-        String query = head.query();
+        String query = head().query();
         if (query.isEmpty()) {
             return Map.of();
         }
@@ -61,19 +101,19 @@ final class HttpUpgradeRequest implements UpgradeRequest {
 
     @Override
     public Optional<String> header(String name) {
-        return head.headers().first(name);
+        return head().headers().first(name);
     }
 
     @Override
     public List<String> headers(String name) {
-        return head.headers().all(name);
+        return head().headers().all(name);
     }
 
     @Override
     public Map<String, String> cookies() {
         // RFC 6265 section 4.2.1: cookie-pair *( ";" SP cookie-pair ); first occurrence of a name wins.
         Map<String, String> cookies = new LinkedHashMap<>();
-        for (String header : head.headers().all("Cookie")) {
+        for (String header : head().headers().all("Cookie")) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
@@ -102,6 +142,7 @@ final class HttpUpgradeRequest implements UpgradeRequest {
 
     @Override
     public String toString() {
+        HttpRequest head = head();
         return head.method() + " " + head.target() + " from " + remoteAddress;
     }
 }

@@ -42,12 +42,13 @@ final class Outbound {
     static final int READER_WRITE_MAX = 64 * 1024;
 
     private final ReentrantLock lock;
-    private final Condition drained;
+    /** Created by the first {@link #awaitDrained} (a session's end), so live sessions do not carry it. */
+    private Condition drained;
     private final Connection connection;
     private final OutputStream out;
     private final Counters counters;
     private final Runnable abort;
-    private final String name;
+    private final String id;
 
     private boolean writing;
     private long inFlight;
@@ -55,17 +56,20 @@ final class Outbound {
     private boolean broken;
     private Thread reader;
     private boolean readerBatch;
+    /** Whether the session's reader is running, releasing its thread, or parked (see {@link IdleWatcher}). */
+    private ReaderState readerState = ReaderState.ACTIVE;
+    private boolean wakeWhenParked;
+    private Runnable wakeParked;
     /** Data messages queued since the last batch was taken; counted in {@link Counters} per batch. */
     private long uncountedMessages;
 
-    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Runnable abort, String name) {
+    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Runnable abort, String id) {
         this.lock = lock;
-        this.drained = lock.newCondition();
         this.connection = connection;
         this.out = out;
         this.counters = counters;
         this.abort = abort;
-        this.name = name;
+        this.id = id;
     }
 
     /** Bytes queued and not yet written. Lock held. */
@@ -84,6 +88,13 @@ final class Outbound {
      */
     void flush() {
         highWater = Math.max(highWater, queuedBytes());
+        if (readerState != ReaderState.ACTIVE) {
+            // A parked session's socket is in non-blocking mode: its reader comes back to write.
+            if (connection.hasOutbound()) {
+                requestWake();
+            }
+            return;
+        }
         if (!writing && !broken && connection.hasOutbound()
                 && !(readerBatch && Thread.currentThread() == reader)) {
             startWriter();
@@ -92,7 +103,7 @@ final class Outbound {
 
     private void startWriter() {
         writing = true;
-        Thread.ofVirtual().name(name).start(() -> writeAll(false));
+        Thread.ofVirtual().name("ws-writer-" + id).start(() -> writeAll(false));
     }
 
     /** The thread that reads this session, which may write its own replies. Lock not needed. */
@@ -103,6 +114,67 @@ final class Outbound {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** What the reader of a session without a thread is doing. */
+    enum ReaderState { ACTIVE, RELEASING, PARKED, WAKING }
+
+    /** Called to bring a parked reader back (under the lock); set once before the first release. */
+    void onWake(Runnable wake) {
+        this.wakeParked = wake;
+    }
+
+    /**
+     * The reader asks to release its thread: allowed when nothing is queued, being written or
+     * dispatched. Lock held. From now on, flushes wake the reader instead of starting a writer.
+     */
+    boolean tryRelease() {
+        if (readerState != ReaderState.ACTIVE || writing || broken || readerBatch || connection.hasOutbound()) {
+            return false;
+        }
+        readerState = ReaderState.RELEASING;
+        return true;
+    }
+
+    /** The reader's socket is registered with the watcher; its thread ends now. Lock held. */
+    void parked() {
+        readerState = ReaderState.PARKED;
+        reader = null;
+        counters.parkedSessions.incrementAndGet();
+        if (wakeWhenParked) {
+            wakeWhenParked = false;
+            requestWake();
+        }
+    }
+
+    /** The watcher wakes the parked reader; true the first time only. Lock held. */
+    boolean claimWake() {
+        if (readerState != ReaderState.PARKED) {
+            return false;
+        }
+        readerState = ReaderState.WAKING;
+        return true;
+    }
+
+    /** Something must be sent (or the session closed): bring the reader back. Lock held. */
+    void requestWake() {
+        if (readerState == ReaderState.PARKED) {
+            readerState = ReaderState.WAKING;
+            wakeParked.run();
+        } else if (readerState == ReaderState.RELEASING) {
+            wakeWhenParked = true;
+        }
+    }
+
+    /** A reader runs again on {@code thread} (after a release, or a release that failed). Lock held. */
+    void resumed(Thread thread) {
+        if (readerState == ReaderState.WAKING) {
+            counters.parkedSessions.decrementAndGet();
+        }
+        reader = thread;
+        readerState = ReaderState.ACTIVE;
+        wakeWhenParked = false;
+        flush();
     }
 
     /** One more data message queued (for {@link ServerStats#messagesOut()}). Lock held. */
@@ -155,6 +227,9 @@ final class Outbound {
             if (!writing) {
                 flush();
             }
+            if (drained == null) {
+                drained = lock.newCondition();
+            }
             nanos = drained.awaitNanos(nanos);
         }
         return !broken;
@@ -195,7 +270,9 @@ final class Outbound {
                 inFlight = batchBytes;
                 if (batch.isEmpty()) {
                     writing = false;
-                    drained.signalAll();
+                    if (drained != null) {
+                        drained.signalAll();
+                    }
                     return;
                 }
             } finally {
@@ -211,7 +288,7 @@ final class Outbound {
                 write(batch, scratch);
             } catch (IOException e) {
                 batch.clear();
-                log.debug("{}: write failed: {}", name, e.toString());
+                log.debug("session {}: write failed: {}", id, e.toString());
                 lock.lock();
                 try {
                     broken = true;

@@ -37,6 +37,11 @@ import org.wsbyhand.protocol.deflate.DeflateOptions;
  *                         session fails with 1011 (default 10 s)
  * @param closeTimeout     time to wait for the peer's close frame after sending ours, and for
  *                         graceful shutdown (default 5 s)
+ * @param threadRelease    a session that has received nothing for this long, and has nothing left
+ *                         to send, gives back its virtual thread and read buffer (about 4 KB) and
+ *                         waits on the server's selector, which resumes it on a new virtual thread
+ *                         when bytes arrive or anything is sent to it (default 500 ms; zero keeps
+ *                         one thread per session for its whole life; wss:// sessions always keep it)
  * @param tls              TLS context for wss://, if any
  * @param compression      permessage-deflate (RFC 7692): present to offer it to clients that ask
  *                         (default {@link DeflateOptions#defaults()}: level 6, messages of 32 bytes
@@ -59,6 +64,7 @@ public record ServerConfig(
         Duration pingInterval,
         Duration pongTimeout,
         Duration closeTimeout,
+        Duration threadRelease,
         Optional<SSLContext> tls,
         Optional<DeflateOptions> compression) {
 
@@ -82,6 +88,8 @@ public record ServerConfig(
     public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(10);
     /** 5 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** 500 milliseconds. */
+    public static final Duration DEFAULT_THREAD_RELEASE = Duration.ofMillis(500);
 
     /** Validates every setting and makes the collections immutable. */
     public ServerConfig {
@@ -108,6 +116,7 @@ public record ServerConfig(
         requireNotNegative("pingInterval", pingInterval);
         requirePositive("pongTimeout", pongTimeout);
         requirePositive("closeTimeout", closeTimeout);
+        requireNotNegative("threadRelease", threadRelease);
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(compression, "compression");
     }

@@ -15,7 +15,6 @@ import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
-import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 
 /**
@@ -48,29 +47,19 @@ final class ServerSession implements Session {
 
     /** permessage-deflate state when negotiated (owned by the connection), else null. */
     private final PerMessageDeflate deflate;
-    private final int compressionLevel;
-    private final int compressionMinSize;
-    // What the deflate statistics were at the last afterCall, so that only the growth is counted.
-    private long seenMessagesInflated;
-    private long seenBytesBeforeInflation;
-    private long seenBytesAfterInflation;
-    private long seenMessagesCompressed;
-    private long seenBytesBeforeCompression;
-    private long seenBytesAfterCompression;
+    private final CompressionCounts compressionCounts;
 
     ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
             OutputStream out, ServerConfig config, Counters counters, Runnable abort, PerMessageDeflate deflate) {
         this.deflate = deflate;
-        DeflateOptions options = deflate == null ? DeflateOptions.defaults() : deflate.options();
-        this.compressionLevel = options.compressionLevel();
-        this.compressionMinSize = options.minMessageSize();
+        this.compressionCounts = deflate == null ? null : new CompressionCounts(deflate);
         this.id = id;
         this.request = request;
         this.subprotocol = subprotocol;
         this.connection = connection;
         this.maxOutboundBytes = config.maxOutboundBytes();
         this.counters = counters;
-        this.outbound = new Outbound(lock, connection, out, counters, abort, "ws-writer-" + id);
+        this.outbound = new Outbound(lock, connection, out, counters, abort, id);
     }
 
     @Override
@@ -131,8 +120,8 @@ final class ServerSession implements Session {
      */
     @Override
     public boolean send(PreparedMessage message) {
-        if (deflate != null && deflate.canCompress() && message.payloadLength() >= compressionMinSize) {
-            PreparedMessage.CompressedFrame compressed = message.compressedFrame(compressionLevel);
+        if (deflate != null && deflate.canCompress() && message.payloadLength() >= deflate.options().minMessageSize()) {
+            PreparedMessage.CompressedFrame compressed = message.compressedFrame(deflate.options().compressionLevel());
             boolean sent = sendData(compressed.frame().length, c -> c.sendEncoded(ByteBuffer.wrap(compressed.frame())));
             if (sent) {
                 counters.compressedMessagesOut.increment();
@@ -224,8 +213,8 @@ final class ServerSession implements Session {
      * Returns true when the bound was exceeded and the session is now closing.
      */
     boolean afterCall() {
-        if (deflate != null) {
-            countCompression();
+        if (compressionCounts != null) {
+            compressionCounts.addTo(counters);
         }
         boolean overflow = false;
         if (connection.state() == Connection.State.OPEN && outbound.queuedBytes() > maxOutboundBytes) {
@@ -235,22 +224,6 @@ final class ServerSession implements Session {
         state = connection.state();
         outbound.flush();
         return overflow;
-    }
-
-    /** Adds what the connection's compressor did since the last call to the server's counters. Lock held. */
-    private void countCompression() {
-        counters.compressedMessagesIn.add(deflate.messagesInflated() - seenMessagesInflated);
-        counters.compressedBytesIn.add(deflate.bytesBeforeInflation() - seenBytesBeforeInflation);
-        counters.inflatedBytesIn.add(deflate.bytesAfterInflation() - seenBytesAfterInflation);
-        counters.compressedMessagesOut.add(deflate.messagesCompressed() - seenMessagesCompressed);
-        counters.originalBytesOut.add(deflate.bytesBeforeCompression() - seenBytesBeforeCompression);
-        counters.compressedBytesOut.add(deflate.bytesAfterCompression() - seenBytesAfterCompression);
-        seenMessagesInflated = deflate.messagesInflated();
-        seenBytesBeforeInflation = deflate.bytesBeforeInflation();
-        seenBytesAfterInflation = deflate.bytesAfterInflation();
-        seenMessagesCompressed = deflate.messagesCompressed();
-        seenBytesBeforeCompression = deflate.bytesBeforeCompression();
-        seenBytesAfterCompression = deflate.bytesAfterCompression();
     }
 
     /** Lock held. */

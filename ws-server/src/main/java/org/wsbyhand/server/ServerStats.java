@@ -10,6 +10,8 @@ import org.wsbyhand.protocol.CloseCode;
  * @param openSessions     WebSocket sessions open now, counting upgrades still in progress (the slots
  *                         {@link ServerConfig#maxConnections()} limits); {@link WebSocketServer#sessions()}
  *                         lists only the sessions that have started
+ * @param parkedSessions   open sessions waiting without a thread of their own (idle longer than
+ *                         {@link ServerConfig#threadRelease()})
  * @param upgradesAccepted opening handshakes answered with 101
  * @param upgradesRejected upgrade requests answered with an HTTP error status (4xx, 5xx)
  * @param httpRequests     plain HTTP requests answered (static files and their errors)
@@ -25,6 +27,7 @@ import org.wsbyhand.protocol.CloseCode;
  */
 public record ServerStats(
         int openSessions,
+        int parkedSessions,
         long upgradesAccepted,
         long upgradesRejected,
         long httpRequests,

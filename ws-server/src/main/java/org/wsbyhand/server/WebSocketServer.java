@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,13 +52,12 @@ public final class WebSocketServer implements AutoCloseable {
     private final ServerHandshake handshake;
     private final Counters counters = new Counters();
     private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
-    private final Map<ConnectionLoop, Thread> threads = new ConcurrentHashMap<>();
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final ScheduledThreadPoolExecutor timer;
     private volatile boolean closing;
     private ServerSocket serverSocket;
+    private IdleWatcher idleWatcher;
     private Thread acceptThread;
     private boolean started;
 
@@ -97,9 +97,11 @@ public final class WebSocketServer implements AutoCloseable {
                 throw new IllegalStateException("server already started");
             }
             started = true;
+            // Plain TCP goes through channels, so that idle sessions can wait on a selector
+            // (IdleWatcher); TLS sockets have no channel and keep their thread.
             ServerSocket socket = config.tls().isPresent()
                     ? config.tls().get().getServerSocketFactory().createServerSocket()
-                    : new ServerSocket();
+                    : ServerSocketChannel.open().socket();
             try {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()),
@@ -109,6 +111,8 @@ public final class WebSocketServer implements AutoCloseable {
                 throw e;
             }
             serverSocket = socket;
+            idleWatcher = new IdleWatcher("ws-idle-" + port());
+            idleWatcher.start();
             long sweep = sweepIntervalNanos(config);
             timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
             // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
@@ -142,9 +146,7 @@ public final class WebSocketServer implements AutoCloseable {
             String id = Long.toString(connectionIds.incrementAndGet());
             ConnectionLoop loop = new ConnectionLoop(this, socket, id);
             loops.add(loop);
-            Thread thread = Thread.ofVirtual().name("ws-connection-" + id).unstarted(loop);
-            threads.put(loop, thread);
-            thread.start();
+            Thread.ofVirtual().name("ws-connection-" + id).start(loop);
         }
     }
 
@@ -169,7 +171,14 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** The sessions open now (a snapshot; sessions may close at any time). */
     public Collection<Session> sessions() {
-        return List.copyOf(sessions);
+        List<Session> open = new ArrayList<>();
+        for (ConnectionLoop loop : loops) {
+            Session session = loop.listedSession();
+            if (session != null) {
+                open.add(session);
+            }
+        }
+        return List.copyOf(open);
     }
 
     /**
@@ -180,8 +189,9 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public int broadcast(PreparedMessage message) {
         int sent = 0;
-        for (Session session : sessions) {
-            if (session.send(message)) {
+        for (ConnectionLoop loop : loops) {
+            Session session = loop.listedSession();
+            if (session != null && session.send(message)) {
                 sent++;
             }
         }
@@ -220,7 +230,7 @@ public final class WebSocketServer implements AutoCloseable {
                         loops.size(), config.closeTimeout());
                 for (ConnectionLoop loop : loops) {
                     loop.abort();
-                    Thread thread = threads.get(loop);
+                    Thread thread = loop.thread();
                     if (thread != null) {
                         thread.interrupt();
                     }
@@ -230,21 +240,31 @@ public final class WebSocketServer implements AutoCloseable {
                 }
             }
             timer.shutdownNow();
+            if (idleWatcher != null) {
+                idleWatcher.close();
+            }
             log.info("WebSocket server on port {} closed", serverSocket == null ? -1 : serverSocket.getLocalPort());
         } finally {
             lifecycle.unlock();
         }
     }
 
+    /** Waits until every connection has finished (threads come and go as idle sessions resume). */
     private boolean joinAll(long nanos) {
         long deadline = System.nanoTime() + nanos;
-        for (Thread thread : new ArrayList<>(threads.values())) {
+        while (!loops.isEmpty()) {
             long remaining = deadline - System.nanoTime();
-            if (remaining <= 0 || !joinQuietly(thread, remaining)) {
+            if (remaining <= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(5))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return loops.isEmpty();
+        return true;
     }
 
     private static boolean joinQuietly(Thread thread, long nanos) {
@@ -287,18 +307,17 @@ public final class WebSocketServer implements AutoCloseable {
         counters.openSessions.decrementAndGet();
     }
 
-    void sessionStarted(Session session) {
-        sessions.add(session);
-    }
-
-    void sessionEnded(Session session) {
-        sessions.remove(session);
+    void sessionEnded() {
         releaseSession();
     }
 
     void loopFinished(ConnectionLoop loop) {
         loops.remove(loop);
-        threads.remove(loop);
+    }
+
+    /** Where sessions wait without a thread (see {@link ServerConfig#threadRelease()}). */
+    IdleWatcher idleWatcher() {
+        return idleWatcher;
     }
 
     /**
@@ -348,6 +367,7 @@ public final class WebSocketServer implements AutoCloseable {
         private Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
         private Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
         private Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
+        private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
         private Duration pongTimeout = ServerConfig.DEFAULT_PONG_TIMEOUT;
         private Duration closeTimeout = ServerConfig.DEFAULT_CLOSE_TIMEOUT;
         private SSLContext tls;
@@ -466,6 +486,16 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Let a session that has received nothing for this long, with nothing to send, give back its
+         * virtual thread and read buffer until bytes arrive or something is sent to it (default
+         * 500 ms; zero disables). Idle sessions then cost a selector key instead of a parked thread.
+         */
+        public Builder threadRelease(Duration delay) {
+            this.threadRelease = delay;
+            return this;
+        }
+
         /** Fail a pinged session with 1011 when nothing arrives for this long (default 10 s). */
         public Builder pongTimeout(Duration timeout) {
             this.pongTimeout = timeout;
@@ -526,7 +556,7 @@ public final class WebSocketServer implements AutoCloseable {
         public ServerConfig config() {
             return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
                     Optional.ofNullable(staticFiles), limits, maxOutboundBytes, maxConnections, handshakeTimeout,
-                    idleTimeout, pingInterval, pongTimeout, closeTimeout, Optional.ofNullable(tls),
+                    idleTimeout, pingInterval, pongTimeout, closeTimeout, threadRelease, Optional.ofNullable(tls),
                     compression ? Optional.of(deflateOptions) : Optional.empty());
         }
 

@@ -29,6 +29,7 @@ class WebSocketServerTest {
             assertEquals(Duration.ofSeconds(30), config.pingInterval());
             assertEquals(Duration.ofSeconds(10), config.pongTimeout());
             assertEquals(Duration.ofSeconds(5), config.closeTimeout());
+            assertEquals(Duration.ofMillis(500), config.threadRelease());
             assertEquals(UpgradeHook.ACCEPT_ALL, config.upgradeHook());
         }
     }

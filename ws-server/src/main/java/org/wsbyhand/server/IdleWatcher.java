@@ -1,0 +1,119 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where idle sessions wait without a thread: one selector, on one platform thread, watching the
+ * sockets of sessions whose reader released its virtual thread (see
+ * {@link ServerConfig#threadRelease()}). A parked session costs a selection key instead of a parked
+ * virtual thread's stack (about 4 KB) and its read buffer.
+ *
+ * <p>A session comes back on a new virtual thread ({@link ConnectionLoop#resume()}) when its socket
+ * becomes readable (bytes, EOF or an error), or when anything is queued for it ({@link #wake}):
+ * a send, a ping, a close. The watcher cancels the key and completes the deregistration before the
+ * new thread starts, because a channel can only block again once no selector holds it.
+ */
+final class IdleWatcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
+
+    private final Selector selector;
+    private final ConcurrentLinkedQueue<ConnectionLoop> wakes = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    IdleWatcher(String name) throws IOException {
+        this.selector = Selector.open();
+        this.thread = Thread.ofPlatform().daemon(true).name(name).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /**
+     * Registers a reader's channel, already in non-blocking mode; the caller's thread then ends.
+     * Returns the key, or throws when the channel or the watcher is closed.
+     */
+    SelectionKey park(SocketChannel channel, ConnectionLoop loop) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        try {
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ, loop);
+            // The new registration takes effect at the next selection; do not wait for another event.
+            selector.wakeup();
+            return key;
+        } catch (ClosedSelectorException e) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Resume a parked session (it has something to send, or must close). Any thread. */
+    void wake(ConnectionLoop loop) {
+        wakes.add(loop);
+        selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+        List<ConnectionLoop> resume = new ArrayList<>();
+        while (!closed) {
+            try {
+                selector.select();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ConnectionLoop loop = (ConnectionLoop) key.attachment();
+                    if (loop.claimWake()) {
+                        resume.add(loop);
+                    }
+                }
+                selector.selectedKeys().clear();
+                ConnectionLoop woken;
+                while ((woken = wakes.poll()) != null) {
+                    resume.add(woken);
+                }
+                if (resume.isEmpty()) {
+                    continue;
+                }
+                for (ConnectionLoop loop : resume) {
+                    loop.parkedKey().cancel();
+                }
+                // Completes the deregistration of the cancelled keys (keys that became ready
+                // meanwhile stay selected and are handled on the next pass).
+                selector.selectNow();
+                for (ConnectionLoop loop : resume) {
+                    loop.startResumed();
+                }
+                resume.clear();
+            } catch (IOException | ClosedSelectorException e) {
+                if (!closed) {
+                    log.error("idle watcher failed; parked sessions are dropped", e);
+                    resume.forEach(ConnectionLoop::abort);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops watching. Sessions still parked are woken first by the server's shutdown (it closes
+     * every session), so nothing is left here but keys of closed channels.
+     */
+    void close() {
+        closed = true;
+        try {
+            selector.close();
+        } catch (IOException e) {
+            log.debug("closing the idle selector: {}", e.toString());
+        }
+    }
+}

@@ -61,8 +61,9 @@ public final class Connection {
     private final Receiver receiver = new Receiver();
     private final MessageAssembler assembler;
 
-    private final ArrayDeque<Event> events = new ArrayDeque<>(4);
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(4);
+    // Small to start with: an idle connection holds both queues empty; busy ones grow them once.
+    private final ArrayDeque<Event> events = new ArrayDeque<>(1);
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(1);
     private long outboundBytes;
 
     private State state = State.OPEN;

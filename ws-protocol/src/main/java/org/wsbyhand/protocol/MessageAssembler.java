@@ -21,8 +21,9 @@ final class MessageAssembler {
 
     private final int maxMessageSize;
     private final PerMessageDeflate deflate;
-    private final Utf8Validator utf8 = new Utf8Validator();
-    private final PerMessageDeflate.InflateSink inflated = this::appendInflated;
+    /** Created with the first text message (an idle connection carries nothing it does not use). */
+    private Utf8Validator utf8;
+    private final PerMessageDeflate.InflateSink inflated;
 
     private Opcode opcode;
     private boolean compressed;
@@ -35,6 +36,7 @@ final class MessageAssembler {
     MessageAssembler(int maxMessageSize, PerMessageDeflate deflate) {
         this.maxMessageSize = maxMessageSize;
         this.deflate = deflate;
+        this.inflated = deflate == null ? null : this::appendInflated;
     }
 
     /** Whether a message is in progress (its first frame arrived, its final one not yet). */
@@ -57,7 +59,13 @@ final class MessageAssembler {
         opcode = first;
         compressed = isCompressed;
         size = 0;
-        utf8.reset();
+        if (first == Opcode.TEXT) {
+            if (utf8 == null) {
+                utf8 = new Utf8Validator();
+            } else {
+                utf8.reset();
+            }
+        }
     }
 
     /**

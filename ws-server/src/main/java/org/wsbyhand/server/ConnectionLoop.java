@@ -45,7 +45,7 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * <p>Replies that handlers send from this thread while it dispatches one read's messages are
  * written by this thread after the last of them, in one write (see {@link Outbound}).
  */
-final class ConnectionLoop implements Runnable {
+final class ConnectionLoop implements Runnable, Outbound.Owner {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLoop.class);
     /** Idle sessions hold this much read buffer; bursts grow it up to {@link #READ_BUFFER_MAX}. */
     static final int READ_BUFFER_MIN = 512;
@@ -61,7 +61,7 @@ final class ConnectionLoop implements Runnable {
     private final Socket socket;
     /** The socket's channel when it can be parked on the server's selector (plain TCP), else null. */
     private final SocketChannel channel;
-    private final String id;
+    private final long id;
     private final InetSocketAddress remote;
     private volatile ServerSession session;
     /** Whether the session is in {@link WebSocketServer#sessions()}: from before onOpen to before onClose. */
@@ -87,7 +87,7 @@ final class ConnectionLoop implements Runnable {
     private long closeDeadline;
     private long pings;
 
-    ConnectionLoop(WebSocketServer server, Socket socket, String id) {
+    ConnectionLoop(WebSocketServer server, Socket socket, long id) {
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
@@ -134,7 +134,8 @@ final class ConnectionLoop implements Runnable {
      * Drops the socket at once, from any thread; blocked reads and writes fail, and a parked
      * session is resumed so that it ends (and its handler hears of it) on a thread of its own.
      */
-    void abort() {
+    @Override
+    public void abort() {
         try {
             socket.close();
         } catch (IOException e) {
@@ -270,7 +271,7 @@ final class ConnectionLoop implements Runnable {
             Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
                     : new Connection(Role.SERVER, config.limits(), null, deflate);
             ServerSession created = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this::abort, deflate);
+                    this, deflate);
             // The session is published before the 101 goes out, so that a shutdown arriving now closes it
             // with 1001 instead of dropping the socket; the 101 is written under the session lock, so
             // that close frame (queued under the same lock) can only follow it.
@@ -311,7 +312,6 @@ final class ConnectionLoop implements Runnable {
         ServerSession s = session;
         listed = true;
         s.outbound().setReader(Thread.currentThread());
-        s.outbound().onWake(() -> server.idleWatcher().wake(this));
         lastRead = System.nanoTime();
         timed = true;
         boolean released = false;
@@ -331,6 +331,11 @@ final class ConnectionLoop implements Runnable {
                 finish();
             }
         }
+    }
+
+    @Override
+    public void wakeParked() {
+        server.idleWatcher().wake(this);
     }
 
     /** The watcher claims a parked session whose socket became ready. */
@@ -737,7 +742,7 @@ final class ConnectionLoop implements Runnable {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining)));
     }
 
-    String id() {
+    long id() {
         return id;
     }
 }

@@ -47,8 +47,8 @@ final class Outbound {
     private final Connection connection;
     private final OutputStream out;
     private final Counters counters;
-    private final Runnable abort;
-    private final String id;
+    private final Owner owner;
+    private final long id;
 
     private boolean writing;
     private long inFlight;
@@ -59,16 +59,15 @@ final class Outbound {
     /** Whether the session's reader is running, releasing its thread, or parked (see {@link IdleWatcher}). */
     private ReaderState readerState = ReaderState.ACTIVE;
     private boolean wakeWhenParked;
-    private Runnable wakeParked;
     /** Data messages queued since the last batch was taken; counted in {@link Counters} per batch. */
     private long uncountedMessages;
 
-    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Runnable abort, String id) {
+    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Owner owner, long id) {
         this.lock = lock;
         this.connection = connection;
         this.out = out;
         this.counters = counters;
-        this.abort = abort;
+        this.owner = owner;
         this.id = id;
     }
 
@@ -119,9 +118,13 @@ final class Outbound {
     /** What the reader of a session without a thread is doing. */
     enum ReaderState { ACTIVE, RELEASING, PARKED, WAKING }
 
-    /** Called to bring a parked reader back (under the lock); set once before the first release. */
-    void onWake(Runnable wake) {
-        this.wakeParked = wake;
+    /** The connection this writes for. */
+    interface Owner {
+        /** Drops the socket (a write failed). */
+        void abort();
+
+        /** Brings the parked reader back on a thread of its own (called under the session lock). */
+        void wakeParked();
     }
 
     /**
@@ -160,7 +163,7 @@ final class Outbound {
     void requestWake() {
         if (readerState == ReaderState.PARKED) {
             readerState = ReaderState.WAKING;
-            wakeParked.run();
+            owner.wakeParked();
         } else if (readerState == ReaderState.RELEASING) {
             wakeWhenParked = true;
         }
@@ -295,7 +298,7 @@ final class Outbound {
                 } finally {
                     lock.unlock();
                 }
-                abort.run();
+                owner.abort();
             }
         }
     }

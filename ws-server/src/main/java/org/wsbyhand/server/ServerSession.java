@@ -33,7 +33,7 @@ final class ServerSession implements Session {
     /** The close code of a session whose unsent bytes exceeded its bound. */
     static final CloseCode SLOW_CONSUMER = CloseCode.POLICY_VIOLATION;
 
-    private final String id;
+    private final long id;
     private final HttpUpgradeRequest request;
     private final Optional<String> subprotocol;
     private final Connection connection;
@@ -49,8 +49,8 @@ final class ServerSession implements Session {
     private final PerMessageDeflate deflate;
     private final CompressionCounts compressionCounts;
 
-    ServerSession(String id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
-            OutputStream out, ServerConfig config, Counters counters, Runnable abort, PerMessageDeflate deflate) {
+    ServerSession(long id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
+            OutputStream out, ServerConfig config, Counters counters, Outbound.Owner owner, PerMessageDeflate deflate) {
         this.deflate = deflate;
         this.compressionCounts = deflate == null ? null : new CompressionCounts(deflate);
         this.id = id;
@@ -59,12 +59,12 @@ final class ServerSession implements Session {
         this.connection = connection;
         this.maxOutboundBytes = config.maxOutboundBytes();
         this.counters = counters;
-        this.outbound = new Outbound(lock, connection, out, counters, abort, id);
+        this.outbound = new Outbound(lock, connection, out, counters, owner, id);
     }
 
     @Override
     public String id() {
-        return id;
+        return Long.toString(id);
     }
 
     @Override

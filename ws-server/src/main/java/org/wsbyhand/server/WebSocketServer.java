@@ -143,7 +143,7 @@ public final class WebSocketServer implements AutoCloseable {
                 }
                 continue;
             }
-            String id = Long.toString(connectionIds.incrementAndGet());
+            long id = connectionIds.incrementAndGet();
             ConnectionLoop loop = new ConnectionLoop(this, socket, id);
             loops.add(loop);
             Thread.ofVirtual().name("ws-connection-" + id).start(loop);

@@ -103,13 +103,13 @@ public final class Utf8Validator {
         }
         int i = offset;
         int end = offset + length;
-        while (i + 8 <= end) {
+        while (end - i >= 8) {
             if (s == ACCEPT) {
                 // ASCII fast path: a whole word with no high bit set is eight complete characters.
-                while (i + 8 <= end && (readLong(bytes, i) & HIGH_BITS) == 0) {
+                while (end - i >= 8 && (readLong(bytes, i) & HIGH_BITS) == 0) {
                     i += 8;
                 }
-                if (i + 8 > end) {
+                if (end - i < 8) {
                     break;
                 }
             }

@@ -201,7 +201,7 @@ public final class HttpHeadParser {
             int q = p;
             boolean controls = false;
             while (true) {
-                while (q + 8 <= limit && allPlain(readLong(bytes, q))) {
+                while (limit - q >= 8 && allPlain(readLong(bytes, q))) {
                     q += 8;
                 }
                 while (q < limit && isPlain(bytes[q])) {

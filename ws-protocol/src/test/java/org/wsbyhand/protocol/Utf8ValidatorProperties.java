@@ -83,6 +83,34 @@ class Utf8ValidatorProperties {
         return token.list().ofMaxSize(16).map(tokens -> Wire.concat(tokens.toArray(byte[][]::new)));
     }
 
+    /** A few {@link #utf8ish()} strings joined: long enough for the validator's eight-byte steps. */
+    @Provide
+    Arbitrary<byte[]> longUtf8ish() {
+        return utf8ish().list().ofMinSize(1).ofMaxSize(5).map(parts -> Wire.concat(parts.toArray(byte[][]::new)));
+    }
+
+    /**
+     * The index of the first byte after which no completion is valid UTF-8 for the JDK's strict
+     * decoder, or -1 if there is none. A binary search: once a prefix has no valid completion, no
+     * longer prefix has one.
+     */
+    static int firstByteWithoutValidCompletion(byte[] bytes) {
+        if (hasValidCompletion(bytes)) {
+            return -1;
+        }
+        int low = 0;
+        int high = bytes.length - 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (hasValidCompletion(Arrays.copyOf(bytes, mid + 1))) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
     private static List<Byte> toList(byte[] bytes) {
         Byte[] boxed = new Byte[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
@@ -117,6 +145,24 @@ class Utf8ValidatorProperties {
             assertFalse(hasValidCompletion(Arrays.copyOf(bytes, failing + 1)),
                     () -> "rejected byte " + failing + " although a completion exists: " + Wire.hex(bytes));
         }
+    }
+
+    @Property(tries = 300)
+    void feedFailsExactlyOnTheFeedHoldingTheFirstByteWithoutAValidCompletionInAnySplit(
+            @ForAll("longUtf8ish") byte[] bytes,
+            @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 1, max = 40) Integer> chunkSizes) {
+        int failing = firstByteWithoutValidCompletion(bytes);
+        Statistics.collect(failing < 0 ? "never rejected" : "rejected");
+        Utf8Validator validator = new Utf8Validator();
+        int at = 0;
+        for (byte[] chunk : Wire.chunked(bytes, chunkSizes)) {
+            boolean invalidSoFar = failing >= 0 && failing < at + chunk.length;
+            int chunkStart = at;
+            assertEquals(!invalidSoFar, validator.feed(chunk, 0, chunk.length),
+                    () -> "feed of bytes " + chunkStart + ".. of " + Wire.hex(bytes));
+            at += chunk.length;
+        }
+        assertEquals(jdkAccepts(bytes), validator.isComplete(), () -> Wire.hex(bytes));
     }
 
     @Property

@@ -97,6 +97,63 @@ class Utf8ValidatorTest {
     }
 
     @Nested
+    class EightBytesAtATime {
+
+        /** ASCII around {@code sequence} so that it starts at byte {@code at} of a word and a full word follows. */
+        private static byte[] inWord(byte[] sequence, int at) {
+            byte[] bytes = new byte[at + sequence.length + 8];
+            java.util.Arrays.fill(bytes, (byte) 'a');
+            System.arraycopy(sequence, 0, bytes, at, sequence.length);
+            return bytes;
+        }
+
+        @Test
+        void everyLeadAndSecondByteFollowedByTailsAgreesWithTheJdkAtEveryOffsetOfAWord() {
+            byte[] tails = hex("80 bf 80");
+            for (int lead = 0x80; lead <= 0xFF; lead++) {
+                for (int second = 0; second <= 0xFF; second++) {
+                    for (int tailCount = 0; tailCount <= 2; tailCount++) {
+                        byte[] sequence = new byte[2 + tailCount];
+                        sequence[0] = (byte) lead;
+                        sequence[1] = (byte) second;
+                        System.arraycopy(tails, 0, sequence, 2, tailCount);
+                        for (int at : new int[] {0, 7}) {
+                            byte[] bytes = inWord(sequence, at);
+                            boolean jdk = Utf8ValidatorProperties.jdkAccepts(bytes);
+                            assertEquals(jdk, Utf8Validator.isValid(bytes, 0, bytes.length), () -> hex(bytes));
+                        }
+                    }
+                }
+            }
+        }
+
+        @Test
+        void anInvalidByteAnywhereInALongFeedFailsThatFeedAndEveryLaterOne() {
+            byte[] text = "Grüße, Привет, 你好, 👋 and plain ASCII words".getBytes(StandardCharsets.UTF_8);
+            for (int at = 0; at < text.length; at++) {
+                byte[] bytes = text.clone();
+                bytes[at] = (byte) 0xFF;
+                Utf8Validator validator = new Utf8Validator();
+                assertFalse(validator.feed(bytes, 0, bytes.length), "0xFF at " + at);
+                assertFalse(validator.feed(text, 0, text.length), "after the failure, at " + at);
+                assertFalse(validator.isComplete());
+            }
+        }
+
+        @Test
+        void aCharacterCutAtTheEndOfALongFeedIsFinishedByTheNext() {
+            byte[] text = "0123456789abcdef\uD83D\uDC4B".getBytes(StandardCharsets.UTF_8); // 16 ASCII + 4 bytes
+            for (int cut = 17; cut < text.length; cut++) {
+                Utf8Validator validator = new Utf8Validator();
+                assertTrue(validator.feed(text, 0, cut));
+                assertFalse(validator.isComplete(), "cut at " + cut);
+                assertTrue(validator.feed(text, cut, text.length - cut));
+                assertTrue(validator.isComplete(), "cut at " + cut);
+            }
+        }
+    }
+
+    @Nested
     class IncrementalUse {
 
         @Test

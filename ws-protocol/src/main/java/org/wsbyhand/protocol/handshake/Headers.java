@@ -1,6 +1,7 @@
 package org.wsbyhand.protocol.handshake;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -43,12 +44,17 @@ public final class Headers implements Iterable<Headers.Field> {
         }
     }
 
-    private static final Headers EMPTY = new Headers(List.of());
+    private static final String[] NO_STRINGS = {};
+    private static final Headers EMPTY = new Headers(NO_STRINGS);
 
-    private final List<Field> fields;
+    // Names and values alternate, [name0, value0, name1, value1, ...], each pair a valid Field
+    // already: a parsed head is stored without building (and validating again) a Field per line.
+    private final String[] namesAndValues;
+    // The Field view, made on first use. A race makes it twice at worst: it is immutable.
+    private List<Field> fields;
 
-    private Headers(List<Field> fields) {
-        this.fields = fields;
+    private Headers(String[] namesAndValues) {
+        this.namesAndValues = namesAndValues;
     }
 
     /** No header fields. */
@@ -84,9 +90,9 @@ public final class Headers implements Iterable<Headers.Field> {
 
     /** The value of the first field with this name. */
     public Optional<String> first(String name) {
-        for (Field field : fields) {
-            if (field.hasName(name)) {
-                return Optional.of(field.value());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i].equalsIgnoreCase(name)) {
+                return Optional.of(namesAndValues[i + 1]);
             }
         }
         return Optional.empty();
@@ -95,9 +101,9 @@ public final class Headers implements Iterable<Headers.Field> {
     /** The values of every field with this name, in order; empty if there is none. */
     public List<String> all(String name) {
         List<String> values = new ArrayList<>(2);
-        for (Field field : fields) {
-            if (field.hasName(name)) {
-                values.add(field.value());
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i].equalsIgnoreCase(name)) {
+                values.add(namesAndValues[i + 1]);
             }
         }
         return List.copyOf(values);
@@ -117,9 +123,9 @@ public final class Headers implements Iterable<Headers.Field> {
      */
     public List<String> tokens(String name) {
         List<String> tokens = new ArrayList<>();
-        for (Field field : fields) {
-            if (field.hasName(name)) {
-                for (String element : field.value().split(",", -1)) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i].equalsIgnoreCase(name)) {
+                for (String element : namesAndValues[i + 1].split(",", -1)) {
                     String trimmed = Syntax.trimWhitespace(element);
                     if (!trimmed.isEmpty()) {
                         tokens.add(trimmed);
@@ -145,56 +151,67 @@ public final class Headers implements Iterable<Headers.Field> {
 
     /** Every field in order, as an unmodifiable list. */
     public List<Field> fields() {
-        return fields;
+        List<Field> view = fields;
+        if (view == null) {
+            Field[] array = new Field[size()];
+            for (int i = 0; i < array.length; i++) {
+                array[i] = new Field(namesAndValues[2 * i], namesAndValues[2 * i + 1]);
+            }
+            view = List.of(array);
+            fields = view;
+        }
+        return view;
     }
 
     /** The number of fields (not of distinct names). */
     public int size() {
-        return fields.size();
+        return namesAndValues.length / 2;
     }
 
     /** True if there are no fields. */
     public boolean isEmpty() {
-        return fields.isEmpty();
+        return namesAndValues.length == 0;
     }
 
     /** The fields in order; the iterator does not support removal. */
     @Override
     public Iterator<Field> iterator() {
-        return fields.iterator();
+        return fields().iterator();
     }
 
     /** Equal if both have the same fields, names spelled the same way, in the same order. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof Headers headers && fields.equals(headers.fields);
+        return other instanceof Headers headers && Arrays.equals(namesAndValues, headers.namesAndValues);
     }
 
     @Override
     public int hashCode() {
-        return fields.hashCode();
+        return fields().hashCode();
     }
 
     /** The fields as they appear in a head, one {@code Name: value} per line, for logs and tests. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        for (Field field : fields) {
-            sb.append(field.name()).append(": ").append(field.value()).append('\n');
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            sb.append(namesAndValues[i]).append(": ").append(namesAndValues[i + 1]).append('\n');
         }
         return sb.toString();
     }
 
     /** Appends the fields, in order, as head lines ending in CRLF. */
     void appendTo(StringBuilder head) {
-        for (Field field : fields) {
-            head.append(field.name()).append(": ").append(field.value()).append("\r\n");
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            head.append(namesAndValues[i]).append(": ").append(namesAndValues[i + 1]).append("\r\n");
         }
     }
 
     /** Collects fields in order; not thread-safe, reusable after {@link #build()}. */
     public static final class Builder {
-        private final List<Field> fields = new ArrayList<>();
+        // Alternating names and values, as in Headers; the first 2 * size entries are in use.
+        private String[] namesAndValues = new String[32];
+        private int size;
 
         private Builder() {
         }
@@ -206,7 +223,21 @@ public final class Headers implements Iterable<Headers.Field> {
          *                                  control character or a character above U+00FF
          */
         public Builder add(String name, String value) {
-            fields.add(new Field(name, value));
+            Field field = new Field(name, value);
+            return addValid(field.name(), field.value());
+        }
+
+        /**
+         * Appends a field the caller has already checked the way {@link Field} does: the name a
+         * token, the value without surrounding whitespace or characters a field value may not hold.
+         */
+        Builder addValid(String name, String value) {
+            if (2 * size == namesAndValues.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, 2 * namesAndValues.length);
+            }
+            namesAndValues[2 * size] = name;
+            namesAndValues[2 * size + 1] = value;
+            size++;
             return this;
         }
 
@@ -214,30 +245,40 @@ public final class Headers implements Iterable<Headers.Field> {
         public Builder set(String name, String value) {
             Field field = new Field(name, value);
             remove(name);
-            fields.add(field);
-            return this;
+            return addValid(field.name(), field.value());
         }
 
         /** Removes every field with this name, ignoring case. */
         public Builder remove(String name) {
-            fields.removeIf(field -> field.hasName(name));
+            int kept = 0;
+            for (int i = 0; i < size; i++) {
+                if (!namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                    namesAndValues[2 * kept] = namesAndValues[2 * i];
+                    namesAndValues[2 * kept + 1] = namesAndValues[2 * i + 1];
+                    kept++;
+                }
+            }
+            Arrays.fill(namesAndValues, 2 * kept, 2 * size, null);
+            size = kept;
             return this;
         }
 
         /** Appends every field of {@code headers}, in order. */
         public Builder addAll(Headers headers) {
-            fields.addAll(headers.fields);
+            for (int i = 0; i < headers.namesAndValues.length; i += 2) {
+                addValid(headers.namesAndValues[i], headers.namesAndValues[i + 1]);
+            }
             return this;
         }
 
         /** The number of fields added so far. */
         public int size() {
-            return fields.size();
+            return size;
         }
 
         /** The immutable headers. */
         public Headers build() {
-            return fields.isEmpty() ? EMPTY : new Headers(List.copyOf(fields));
+            return size == 0 ? EMPTY : new Headers(Arrays.copyOf(namesAndValues, 2 * size));
         }
     }
 }

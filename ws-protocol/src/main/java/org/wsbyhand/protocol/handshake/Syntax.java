@@ -8,13 +8,22 @@ final class Syntax {
 
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
+    /** tchar membership of each US-ASCII character, so that a check is one array load. */
+    private static final boolean[] TOKEN_CHARS = new boolean[0x80];
+
+    static {
+        for (int c = 0; c < TOKEN_CHARS.length; c++) {
+            TOKEN_CHARS[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || TOKEN_SYMBOLS.indexOf(c) >= 0;
+        }
+    }
+
     private Syntax() {
     }
 
-    /** RFC 7230 3.2.6: tchar = "!" / "#" / ... / DIGIT / ALPHA. */
+    /** RFC 7230 3.2.6 (RFC 9110 5.6.2): tchar = "!" / "#" / ... / DIGIT / ALPHA; US-ASCII only. */
     static boolean isTokenChar(int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || (c < 0x80 && c > 0x20 && TOKEN_SYMBOLS.indexOf(c) >= 0);
+        return c >= 0 && c < TOKEN_CHARS.length && TOKEN_CHARS[c];
     }
 
     /** RFC 7230 3.2.6: token = 1*tchar. */

@@ -122,6 +122,42 @@ class HeadersTest {
         }
 
         @Test
+        void manyFieldsKeepTheirOrderAndRemoveKeepsTheOrderOfTheRest() {
+            Headers.Builder builder = Headers.builder();
+            List<Headers.Field> expected = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                builder.add("X-" + i, "v" + i);
+                if (i % 3 != 0) {
+                    expected.add(new Headers.Field("X-" + i, "v" + i));
+                }
+            }
+            for (int i = 0; i < 40; i += 3) {
+                builder.remove("x-" + i);
+            }
+            assertEquals(expected, builder.build().fields());
+            assertEquals(expected.size(), builder.size());
+        }
+
+        @Test
+        void aBuilderStaysUsableAfterBuildWithoutChangingWhatItBuilt() {
+            Headers.Builder builder = Headers.builder().add("A", "1");
+            Headers first = builder.build();
+            builder.add("B", "2").set("a", "3");
+            assertEquals(Headers.of("A", "1"), first);
+            assertEquals(Headers.of("B", "2", "a", "3"), builder.build());
+        }
+
+        @Test
+        void equalHeadersHaveEqualHashCodesAndToStringListsEveryField() {
+            Headers built = Headers.builder().add("Host", "a").add("X", " b ").build();
+            Headers copied = built.toBuilder().build();
+            assertEquals(built, copied);
+            assertEquals(built.hashCode(), copied.hashCode());
+            assertEquals(built.fields().hashCode(), built.hashCode());
+            assertEquals("Host: a\nX: b\n", built.toString());
+        }
+
+        @Test
         void emptyHeadersHaveNoFields() {
             assertTrue(Headers.empty().isEmpty());
             assertTrue(Headers.builder().build().isEmpty());

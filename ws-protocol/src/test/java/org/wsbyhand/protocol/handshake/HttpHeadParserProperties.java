@@ -7,17 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple2;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 import org.wsbyhand.protocol.Limits;
 
 class HttpHeadParserProperties {
@@ -42,6 +47,128 @@ class HttpHeadParserProperties {
                         "\r", "\n", ":", " ", "\t", "\u0000", "X-A: ", "\u00ff", "GET", "HTTP/1.1", "/"),
                 Arbitraries.strings().withCharRange((char) 0, (char) 0xFF).ofMaxLength(8));
         return piece.list().ofMaxSize(60).map(pieces -> String.join("", pieces).getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** A head's bytes with one or two of them replaced by bytes that matter to the grammar, so it fails deep inside. */
+    private static Arbitrary<byte[]> damaged(Arbitrary<byte[]> heads) {
+        Arbitrary<Byte> damage = Arbitraries.of((byte) '\r', (byte) '\n', (byte) ' ', (byte) '\t', (byte) ':',
+                (byte) 0, (byte) 0x7F, (byte) 0xFF, (byte) '(', (byte) 'a');
+        Arbitrary<Integer> offsets = Arbitraries.integers().between(0, 100_000);
+        return Combinators.combine(heads, offsets, damage, offsets, damage).as((head, first, firstByte, second, secondByte) -> {
+            byte[] copy = head.clone();
+            copy[first % copy.length] = firstByte;
+            copy[second % copy.length] = secondByte;
+            return copy;
+        });
+    }
+
+    /**
+     * A start line and then field lines built as name, whitespace, colon, value from pieces that
+     * each break one header rule or none (empty or non-token names, whitespace before the colon,
+     * a missing colon, control characters and obs-text in values), so that every rule gets hit.
+     */
+    private static Arbitrary<byte[]> fieldLines(String startLine) {
+        Arbitrary<String> line = Combinators.combine(
+                Arbitraries.of("", "a", "Sec-Z", "a(", "\u00ff", " a", "\ta"),
+                Arbitraries.of("", " ", "\t"),
+                Arbitraries.of(":", ""),
+                Arbitraries.of("", " v", "v\u0000", "\u00ff ", "v:w", "\u007f"))
+                .as((name, whitespace, colon, value) -> name + whitespace + colon + value);
+        return line.list().ofMaxSize(5).map(lines -> {
+            StringBuilder head = new StringBuilder(startLine).append("\r\n");
+            lines.forEach(l -> head.append(l).append("\r\n"));
+            return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        });
+    }
+
+    /**
+     * Anything a peer might send to a request parser (true) or a response parser (false): valid
+     * heads with bytes behind them, damaged heads, and head-like noise.
+     */
+    @Provide
+    Arbitrary<Tuple2<Boolean, byte[]>> anyHeadBytes() {
+        Arbitrary<byte[]> trailing = Arbitraries.bytes().array(byte[].class).ofMaxSize(10);
+        Arbitrary<byte[]> requestHeads = requests().map(HttpRequest::toBytes);
+        Arbitrary<byte[]> responseHeads = responses().map(HttpResponse::toBytes);
+        Arbitrary<byte[]> forRequests = Arbitraries.oneOf(
+                Combinators.combine(requestHeads, trailing).as(HttpHeadParserProperties::concat),
+                damaged(requestHeads), fieldLines("GET / HTTP/1.1"), headLikeBytes());
+        Arbitrary<byte[]> forResponses = Arbitraries.oneOf(
+                Combinators.combine(responseHeads, trailing).as(HttpHeadParserProperties::concat),
+                damaged(responseHeads), fieldLines("HTTP/1.1 101 Switching Protocols"), headLikeBytes());
+        return Arbitraries.oneOf(forRequests.map(bytes -> Tuple.of(true, bytes)),
+                forResponses.map(bytes -> Tuple.of(false, bytes)));
+    }
+
+    /** The kinds of buffer a caller may feed: the parser reads heap arrays in place and copies the others. */
+    enum BufferKind {
+        HEAP, HEAP_WITH_OFFSET, DIRECT, READ_ONLY;
+
+        ByteBuffer of(byte[] bytes) {
+            return switch (this) {
+                case HEAP -> ByteBuffer.wrap(bytes.clone());
+                case HEAP_WITH_OFFSET -> {
+                    byte[] larger = new byte[bytes.length + 7];
+                    System.arraycopy(bytes, 0, larger, 3, bytes.length);
+                    yield ByteBuffer.wrap(larger, 3, bytes.length).slice();
+                }
+                case DIRECT -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+                case READ_ONLY -> ByteBuffer.wrap(bytes.clone()).asReadOnlyBuffer();
+            };
+        }
+    }
+
+    /** What one feed did: how far it moved the buffer, and what it returned or which failure it threw. */
+    private record Fed(int consumed, String outcome) {
+    }
+
+    /** {@code HttpHeadParser::feed} or {@code ByteAtATimeHeadParser::feed}. */
+    private interface Feed {
+        boolean feed(ByteBuffer in) throws HandshakeException;
+    }
+
+    private static Fed feedOnce(Feed feed, ByteBuffer in) {
+        int before = in.position();
+        String outcome;
+        try {
+            outcome = String.valueOf(feed.feed(in));
+        } catch (HandshakeException e) {
+            outcome = e.failure() + " " + e.status() + " " + e.reason();
+        }
+        return new Fed(in.position() - before, outcome);
+    }
+
+    @Property(tries = 1500)
+    void everyInputInEveryChunkingGetsTheAnswerOfTheByteAtATimeReferenceParser(
+            @ForAll("anyHeadBytes") Tuple2<Boolean, byte[]> input,
+            @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 4000) Integer> cuts,
+            @ForAll BufferKind bufferKind,
+            @ForAll @IntRange(min = 256, max = 1200) int maxHeadSize,
+            @ForAll @IntRange(min = 1, max = 25) int maxHeaderCount) {
+        boolean request = input.get1();
+        byte[] bytes = input.get2();
+        Limits limits = Limits.defaults().withMaxHeadSize(maxHeadSize).withMaxHeaderCount(maxHeaderCount);
+        HttpHeadParser parser = request ? HttpHeadParser.forRequest(limits) : HttpHeadParser.forResponse(limits);
+        ByteAtATimeHeadParser reference = request
+                ? ByteAtATimeHeadParser.forRequest(limits) : ByteAtATimeHeadParser.forResponse(limits);
+        List<Fed> ours = new ArrayList<>();
+        List<Fed> expected = new ArrayList<>();
+        for (ByteBuffer chunk : chunks(bytes, cuts)) {
+            byte[] piece = Arrays.copyOfRange(chunk.array(), chunk.position(), chunk.limit());
+            ours.add(feedOnce(parser::feed, bufferKind.of(piece)));
+            expected.add(feedOnce(reference::feed, ByteBuffer.wrap(piece)));
+        }
+        assertEquals(expected, ours, () -> new String(bytes, StandardCharsets.ISO_8859_1));
+        assertEquals(reference.bytesConsumed(), parser.bytesConsumed());
+        assertEquals(reference.isComplete(), parser.isComplete());
+        Statistics.collect(expected.isEmpty() ? "nothing fed" : expected.get(expected.size() - 1).outcome().split(" ")[0]);
+        if (parser.isComplete()) {
+            if (request) {
+                assertEquals(reference.request(), parser.request());
+            } else {
+                assertEquals(reference.response(), parser.response());
+            }
+        }
     }
 
     /** Splits {@code bytes} at the given offsets (taken modulo its length + 1, in any order). */

@@ -1,5 +1,6 @@
 package org.wsbyhand.protocol.handshake;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -9,6 +10,7 @@ import static org.wsbyhand.protocol.handshake.Fixtures.ascii;
 import static org.wsbyhand.protocol.handshake.Fixtures.assertFails;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wsbyhand.protocol.Limits;
 
 class HttpHeadParserTest {
@@ -223,6 +226,89 @@ class HttpHeadParserTest {
             assertSame(first, assertThrows(HandshakeException.class, () -> parser.feed(later)));
             assertEquals(0, later.position());
             assertThrows(IllegalStateException.class, parser::request);
+        }
+    }
+
+    @Nested
+    class LongLines {
+        private static final String VALUE = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+
+        private static String headWithValue(String value) {
+            return "GET / HTTP/1.1\r\nHost: a\r\nX-Long: " + value + "\r\n\r\n";
+        }
+
+        @ParameterizedTest
+        @ValueSource(chars = {'\u0000', '\u0001', '\u001f', '\u007f'})
+        void aControlCharacterAtAnyOffsetOfALongValueGets400(char control) {
+            for (int at = 0; at < VALUE.length(); at++) {
+                String value = VALUE.substring(0, at) + control + VALUE.substring(at + 1);
+                assertFails(HandshakeFailure.INVALID_HEADER_VALUE, 400,
+                        () -> requestParser().feed(ByteBuffer.wrap(ascii(headWithValue(value)))));
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"\n", "\rx"})
+        void aBareLfOrALoneCrAtAnyOffsetOfALongValueGets400(String lineBreak) {
+            for (int at = 0; at < VALUE.length(); at++) {
+                String value = VALUE.substring(0, at) + lineBreak + VALUE.substring(at);
+                assertFails(HandshakeFailure.MALFORMED_LINE_ENDING, 400,
+                        () -> requestParser().feed(ByteBuffer.wrap(ascii(headWithValue(value)))));
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(chars = {'\t', '\u0080', '\u009f', '\u00a0', '\u00ff'})
+        void tabsAndObsTextAtAnyOffsetOfALongValueAreKept(char allowed) throws HandshakeException {
+            for (int at = 0; at < VALUE.length(); at++) {
+                String value = VALUE.substring(0, at) + allowed + VALUE.substring(at + 1);
+                HttpRequest request = Fixtures.parseRequest(headWithValue(value));
+                assertEquals(Optional.of(Syntax.trimWhitespace(value)), request.headers().first("x-long"));
+            }
+        }
+    }
+
+    @Nested
+    class BufferKinds {
+        private static final byte[] HEAD = ascii(Fixtures.RFC_REQUEST);
+        private static final byte[] FRAME = {(byte) 0x81, (byte) 0x80, 1, 2, 3, 4};
+
+        @ParameterizedTest
+        @ValueSource(strings = {"direct", "read-only"})
+        void aBufferWithoutAccessibleArrayParsesTheSameAndKeepsTheBytesBehindTheHead(String kind)
+                throws HandshakeException {
+            ByteBuffer heap = ByteBuffer.allocate(HEAD.length + FRAME.length).put(HEAD).put(FRAME).flip();
+            ByteBuffer in = kind.equals("direct")
+                    ? ByteBuffer.allocateDirect(heap.remaining()).put(heap).flip()
+                    : heap.asReadOnlyBuffer();
+            assertFalse(in.hasArray());
+            HttpHeadParser parser = requestParser();
+            assertTrue(parser.feed(in));
+            assertEquals(HEAD.length, in.position());
+            byte[] rest = new byte[in.remaining()];
+            in.get(rest);
+            assertArrayEquals(FRAME, rest);
+            assertEquals(Fixtures.parseRequest(HEAD), parser.request());
+        }
+
+        @Test
+        void aDirectBufferOverTheLimitFailsAfterConsumingExactlyTheLimit() {
+            HttpHeadParser parser = HttpHeadParser.forRequest(Limits.defaults().withMaxHeadSize(300));
+            byte[] endless = ascii("GET /" + "a".repeat(1000));
+            ByteBuffer in = ByteBuffer.allocateDirect(endless.length).put(endless).flip();
+            assertFails(HandshakeFailure.HEAD_TOO_LARGE, 431, () -> parser.feed(in));
+            assertEquals(300, in.position());
+        }
+
+        @Test
+        void aHeapBufferThatIsASliceOfALargerArrayIsReadFromItsOwnOffset() throws HandshakeException {
+            byte[] larger = new byte[HEAD.length + 10];
+            Arrays.fill(larger, (byte) '\n');
+            System.arraycopy(HEAD, 0, larger, 5, HEAD.length);
+            ByteBuffer in = ByteBuffer.wrap(larger, 5, HEAD.length).slice();
+            HttpHeadParser parser = requestParser();
+            assertTrue(parser.feed(in));
+            assertEquals(Fixtures.parseRequest(HEAD), parser.request());
         }
     }
 

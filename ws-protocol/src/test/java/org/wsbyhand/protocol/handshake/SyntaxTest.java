@@ -19,6 +19,14 @@ class SyntaxTest {
             assertTrue(Syntax.isToken(token));
         }
 
+        @Test
+        void tokenCharactersAreExactlyTheTcharsOfRfc7230() {
+            String tchars = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+            for (int c = -1; c <= 0x2FF; c++) {
+                assertEquals(c >= 0 && tchars.indexOf(c) >= 0, Syntax.isTokenChar(c), "character " + c);
+            }
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"", "a b", "a,b", "a;b", "a=b", "\"a\"", "a/b", "a:b", "caf\u00e9", "a\u0000"})
         void separatorsWhitespaceAndNonAsciiAreNotTokenCharacters(String notToken) {

@@ -155,6 +155,7 @@ public final class Report {
         writeSetup();
         if (!load.isEmpty()) {
             writeGoals();
+            writeAnalysis();
             writeEcho();
             writeBulk();
             writeIdle();
@@ -167,6 +168,17 @@ public final class Report {
         writeHowTo();
         Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8);
         System.out.println("wrote " + markdown + " and charts in " + chartDir);
+    }
+
+    /**
+     * The hand-written reading of the results (profiles, what moved the numbers, what remains), kept
+     * in docs/benchmarks-analysis.md beside the report, is included after the goals when present.
+     */
+    private void writeAnalysis() throws IOException {
+        Path analysis = markdown.resolveSibling("benchmarks-analysis.md");
+        if (Files.exists(analysis)) {
+            md.append(Files.readString(analysis, StandardCharsets.UTF_8).strip()).append("\n\n");
+        }
     }
 
     private void writeSetup() {

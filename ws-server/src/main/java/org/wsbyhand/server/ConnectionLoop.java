@@ -440,21 +440,25 @@ final class ConnectionLoop implements Runnable, Outbound.Owner {
     /** Reads until the session is closed (false) or it released its thread (true). */
     private boolean readLoop(InputStream in) {
         ServerSession s = session;
-        long release = config.threadRelease().toNanos();
-        if (channel != null && release > 0) {
-            try {
-                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(release)));
-            } catch (IOException e) {
-                transportGone = true;
-                return false;
-            }
-        }
+        // Only a quiet session reads with a timeout (a timed park costs a timer entry per read,
+        // about a third of a small echo's cost): one whose last two reads were a release delay
+        // or more apart, or that has not read yet. A busy session that falls silent reads untimed
+        // until its next byte, which at the latest is the answer to the heartbeat ping.
+        long releaseNanos = channel == null ? 0 : config.threadRelease().toNanos();
+        int releaseMillis = (int) Math.clamp(TimeUnit.NANOSECONDS.toMillis(releaseNanos), 1, Integer.MAX_VALUE);
+        boolean quiet = releaseNanos > 0;
+        boolean timedReads = false;
+        long previousRead = 0;
         byte[] buffer = new byte[READ_BUFFER_MIN];
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;
         while (s.state() != Connection.State.CLOSED) {
             int n;
             try {
+                if (quiet != timedReads) {
+                    socket.setSoTimeout(quiet ? releaseMillis : 0);
+                    timedReads = quiet;
+                }
                 n = in.read(buffer, 0, buffer.length);
             } catch (SocketTimeoutException e) {
                 if (release()) {
@@ -470,7 +474,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner {
                 transportGone = true;
                 return false;
             }
-            lastRead = System.nanoTime();
+            long now = System.nanoTime();
+            lastRead = now;
+            quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
+            previousRead = now;
             counters.bytesIn.add(n);
             view.clear().limit(n);
             feed(view);

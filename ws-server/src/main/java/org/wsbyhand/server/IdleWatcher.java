@@ -69,7 +69,13 @@ final class IdleWatcher implements Runnable {
         List<ConnectionLoop> resume = new ArrayList<>();
         while (!closed) {
             try {
-                selector.select();
+                // selectNow() below cancels any wakeup() that came in before it, so a wake queued
+                // meanwhile must be seen here rather than wait for the next event.
+                if (wakes.isEmpty()) {
+                    selector.select();
+                } else {
+                    selector.selectNow();
+                }
                 for (SelectionKey key : selector.selectedKeys()) {
                     ConnectionLoop loop = (ConnectionLoop) key.attachment();
                     if (loop.claimWake()) {
@@ -100,6 +106,15 @@ final class IdleWatcher implements Runnable {
                     resume.forEach(ConnectionLoop::abort);
                 }
                 return;
+            } catch (RuntimeException e) {
+                // Never let one bad session stop the watcher: every parked session depends on it.
+                // The sessions being resumed end (their sockets are closed) on threads of their own.
+                log.error("idle watcher: unexpected failure; dropping {} sessions being resumed", resume.size(), e);
+                for (ConnectionLoop loop : resume) {
+                    loop.abort();
+                    loop.startResumed();
+                }
+                resume.clear();
             }
         }
     }

@@ -59,6 +59,8 @@ final class Outbound {
     /** Whether the session's reader is running, releasing its thread, or parked (see {@link IdleWatcher}). */
     private ReaderState readerState = ReaderState.ACTIVE;
     private boolean wakeWhenParked;
+    /** Batches written since the reader last asked to release its thread. */
+    private int batchesSinceReleaseCheck;
     /** Data messages queued since the last batch was taken; counted in {@link Counters} per batch. */
     private long uncountedMessages;
 
@@ -133,6 +135,12 @@ final class Outbound {
      */
     boolean tryRelease() {
         if (readerState != ReaderState.ACTIVE || writing || broken || readerBatch || connection.hasOutbound()) {
+            return false;
+        }
+        if (batchesSinceReleaseCheck > 0) {
+            // Written to during the reader's last wait: not idle yet (a session that only receives
+            // a steady stream of broadcasts keeps its thread instead of being woken for each).
+            batchesSinceReleaseCheck = 0;
             return false;
         }
         readerState = ReaderState.RELEASING;
@@ -271,6 +279,9 @@ final class Outbound {
                     batchBytes += next.remaining();
                 }
                 inFlight = batchBytes;
+                if (!batch.isEmpty()) {
+                    batchesSinceReleaseCheck++;
+                }
                 if (batch.isEmpty()) {
                     writing = false;
                     if (drained != null) {
@@ -289,9 +300,13 @@ final class Outbound {
                     scratch = new byte[wanted];
                 }
                 write(batch, scratch);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 batch.clear();
-                log.debug("session {}: write failed: {}", id, e.toString());
+                if (e instanceof RuntimeException) {
+                    log.warn("session {}: write failed unexpectedly", id, e);
+                } else {
+                    log.debug("session {}: write failed: {}", id, e.toString());
+                }
                 lock.lock();
                 try {
                     broken = true;

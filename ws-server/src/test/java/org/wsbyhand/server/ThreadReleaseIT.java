@@ -107,6 +107,49 @@ class ThreadReleaseIT {
     }
 
     @Nested
+    class Churn {
+        /**
+         * Sessions park and wake again and again (rounds of broadcasts separated by pauses longer
+         * than the release delay): every message arrives, in order, exactly once.
+         */
+        @Test
+        void broadcastsInRoundsReachSessionsThatKeepParkingAndWaking() throws Exception {
+            RecordingHandler handler = new RecordingHandler(false);
+            int readers = 20;
+            int rounds = 30;
+            int perRound = 10;
+            try (WebSocketServer server = start(handler, b -> b.threadRelease(Duration.ofMillis(10)))) {
+                List<RawClient> clients = new ArrayList<>();
+                try {
+                    for (int i = 0; i < readers; i++) {
+                        clients.add(RawClient.open(server.port(), "/ws"));
+                    }
+                    assertEquals(readers, awaitCount(() -> server.sessions().size(), readers));
+                    int sent = 0;
+                    int parkedSeen = 0;
+                    for (int round = 0; round < rounds; round++) {
+                        for (int i = 0; i < perRound; i++) {
+                            server.broadcast(PreparedMessage.text("m" + sent++));
+                        }
+                        for (RawClient client : clients) {
+                            for (int i = sent - perRound; i < sent; i++) {
+                                assertEquals("m" + i, new String(client.readFrame().payload(), StandardCharsets.UTF_8));
+                            }
+                        }
+                        Thread.sleep(25 + (round % 3) * 10);
+                        parkedSeen = Math.max(parkedSeen, parked(server));
+                    }
+                    assertTrue(parkedSeen > 0, "sessions parked between rounds");
+                } finally {
+                    for (RawClient client : clients) {
+                        client.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Nested
     class WakingUp {
         @Test
         void sendFromAnotherThreadReachesAParkedSession() throws Exception {

@@ -49,6 +49,7 @@ final class Outbound {
     private final Counters counters;
     private final Owner owner;
     private final long id;
+    private String writerName;
 
     private boolean writing;
     private long inFlight;
@@ -104,7 +105,13 @@ final class Outbound {
 
     private void startWriter() {
         writing = true;
-        Thread.ofVirtual().name("ws-writer-" + id).start(() -> writeAll(false));
+        String name = writerName;
+        if (name == null) {
+            // Made on the first start only: sessions that never need a writer do not carry it.
+            name = "ws-writer-" + id;
+            writerName = name;
+        }
+        Thread.ofVirtual().name(name).start(() -> writeAll(false));
     }
 
     /** The thread that reads this session, which may write its own replies. Lock not needed. */

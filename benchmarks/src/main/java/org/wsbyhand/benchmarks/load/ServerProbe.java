@@ -17,6 +17,9 @@ final class ServerProbe {
     /** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every common configuration. */
     static final int CLOCK_TICKS_PER_SECOND = 100;
 
+    /** A histogram row of filler objects: "  1:   6001   7790000  [Ljdk.internal.vm.FillerElement; (java.base@25)". */
+    private static final Pattern HISTOGRAM_FILLER =
+            Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+\\S*jdk\\.internal\\.vm\\.Filler(?:Element|Object)\\b");
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
 
@@ -71,10 +74,24 @@ final class ServerProbe {
         return liveHeapBytes(classHistogram());
     }
 
-    /** The total line of a {@link #classHistogram()}, or -1. */
+    /**
+     * The total line of a {@link #classHistogram()} minus the collector's filler objects, or -1.
+     * Fillers ({@code jdk.internal.vm.FillerElement} arrays) are dead space that the Parallel
+     * collector's full GC leaves in place, not anybody's data; how much of it there is depends on
+     * where the heap's dense prefix ended, which made the same server's figure jump by hundreds of
+     * bytes per connection from one run to the next.
+     */
     static long liveHeapBytes(String histogram) {
         Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
-        return m.find() ? Long.parseLong(m.group(2)) : -1;
+        if (!m.find()) {
+            return -1;
+        }
+        long total = Long.parseLong(m.group(2));
+        Matcher filler = HISTOGRAM_FILLER.matcher(histogram);
+        while (filler.find()) {
+            total -= Long.parseLong(filler.group(1));
+        }
+        return total;
     }
 
     /** jcmd's class histogram of the live heap (a full GC runs first), or "" when jcmd fails. */

@@ -68,6 +68,24 @@ class ThreadReleaseIT {
         }
 
         @Test
+        void busySessionThatFallsQuietReleasesItsThreadOnceThePingIsAnswered() throws Exception {
+            RecordingHandler handler = new RecordingHandler(true);
+            try (WebSocketServer server = start(handler, b -> b.pingInterval(Duration.ofMillis(400)));
+                    RawClient client = RawClient.open(server.port(), "/ws")) {
+                // Back-to-back messages: the reader reads without a timeout (it is busy).
+                for (int i = 0; i < 50; i++) {
+                    client.sendText("busy " + i);
+                    assertEquals("busy " + i, new String(client.readFrame().payload(), StandardCharsets.UTF_8));
+                }
+                RawClient.Frame ping = client.readFrame();
+                assertEquals(0x9, ping.opcode(), "the quiet session is pinged");
+                assertEquals(0, parked(server), "a busy session that fell quiet keeps its thread until its next byte");
+                client.sendFrame(true, 0xA, ping.payload(), true);
+                assertEquals(1, awaitCount(() -> parked(server), 1), "released after the pong");
+            }
+        }
+
+        @Test
         void zeroKeepsTheThreadForTheWholeSession() throws Exception {
             RecordingHandler handler = new RecordingHandler(true);
             try (WebSocketServer server = start(handler, b -> b.threadRelease(Duration.ZERO));

@@ -35,6 +35,38 @@ class WebSocketServerTest {
     }
 
     @Nested
+    class TimerSweep {
+        private long sweepMillis(WebSocketServer.Builder builder) {
+            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(WebSocketServer.sweepIntervalNanos(builder.config()));
+        }
+
+        @Test
+        void defaultsAreCheckedOnceASecond() {
+            // Shortest default is the 5 s close timeout: a quarter is over the one-second cap.
+            assertEquals(1000, sweepMillis(WebSocketServer.builder()));
+        }
+
+        @Test
+        void aShortTimeoutIsCheckedFourTimesPerPeriod() {
+            assertEquals(50, sweepMillis(WebSocketServer.builder().pingInterval(Duration.ofMillis(200))));
+            assertEquals(75, sweepMillis(WebSocketServer.builder().pingInterval(Duration.ZERO)
+                    .idleTimeout(Duration.ofMillis(300))));
+            assertEquals(25, sweepMillis(WebSocketServer.builder().pongTimeout(Duration.ofMillis(100))));
+        }
+
+        @Test
+        void aDisabledTimerDoesNotCount() {
+            assertEquals(1000, sweepMillis(WebSocketServer.builder().pingInterval(Duration.ZERO)
+                    .pongTimeout(Duration.ofMillis(100)).idleTimeout(Duration.ZERO)));
+        }
+
+        @Test
+        void veryShortTimeoutsAreCheckedEveryTenMilliseconds() {
+            assertEquals(10, sweepMillis(WebSocketServer.builder().closeTimeout(Duration.ofMillis(8))));
+        }
+    }
+
+    @Nested
     class Validation {
         @Test
         void routePathMustStartWithSlash() {

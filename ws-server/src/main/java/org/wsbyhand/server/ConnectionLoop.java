@@ -45,7 +45,7 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * <p>Replies that handlers send from this thread while it dispatches one read's messages are
  * written by this thread after the last of them, in one write (see {@link Outbound}).
  */
-final class ConnectionLoop implements Runnable, Outbound.Owner {
+final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Parked {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLoop.class);
     /** Idle sessions hold this much read buffer; bursts grow it up to {@link #READ_BUFFER_MAX}. */
     static final int READ_BUFFER_MIN = 512;
@@ -338,8 +338,8 @@ final class ConnectionLoop implements Runnable, Outbound.Owner {
         server.idleWatcher().wake(this);
     }
 
-    /** The watcher claims a parked session whose socket became ready. */
-    boolean claimWake() {
+    @Override
+    public boolean claimWake() {
         ServerSession s = session;
         s.lock().lock();
         try {
@@ -349,12 +349,13 @@ final class ConnectionLoop implements Runnable, Outbound.Owner {
         }
     }
 
-    SelectionKey parkedKey() {
+    @Override
+    public SelectionKey parkedKey() {
         return parkedKey;
     }
 
-    /** Called by the watcher once the parked key is deregistered: go on on a new virtual thread. */
-    void startResumed() {
+    @Override
+    public void startResumed() {
         Thread.ofVirtual().name("ws-connection-" + id).start(this::resume);
     }
 

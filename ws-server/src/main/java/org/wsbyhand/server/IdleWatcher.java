@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link ServerConfig#threadRelease()}). A parked session costs a selection key instead of a parked
  * virtual thread's stack (about 4 KB) and its read buffer.
  *
- * <p>A session comes back on a new virtual thread ({@link ConnectionLoop#resume()}) when its socket
+ * <p>A session comes back on a new virtual thread ({@link Parked#startResumed()}) when its socket
  * becomes readable (bytes, EOF or an error), or when anything is queued for it ({@link #wake}):
  * a send, a ping, a close. The watcher cancels the key and completes the deregistration before the
  * new thread starts, because a channel can only block again once no selector holds it.
@@ -26,8 +26,23 @@ import org.slf4j.LoggerFactory;
 final class IdleWatcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(IdleWatcher.class);
 
+    /** A session whose reader released its thread (the server's connection loop). */
+    interface Parked {
+        /** Whether this wake-up is the first since the session parked (it may be woken twice at once). */
+        boolean claimWake();
+
+        /** The key the session was registered with. */
+        SelectionKey parkedKey();
+
+        /** Goes on reading on a new virtual thread; the key is deregistered by now. */
+        void startResumed();
+
+        /** Drops the socket (the session then ends on its own thread). */
+        void abort();
+    }
+
     private final Selector selector;
-    private final ConcurrentLinkedQueue<ConnectionLoop> wakes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Parked> wakes = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -44,7 +59,7 @@ final class IdleWatcher implements Runnable {
      * Registers a reader's channel, already in non-blocking mode; the caller's thread then ends.
      * Returns the key, or throws when the channel or the watcher is closed.
      */
-    SelectionKey park(SocketChannel channel, ConnectionLoop loop) throws IOException {
+    SelectionKey park(SocketChannel channel, Parked loop) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
@@ -59,14 +74,14 @@ final class IdleWatcher implements Runnable {
     }
 
     /** Resume a parked session (it has something to send, or must close). Any thread. */
-    void wake(ConnectionLoop loop) {
+    void wake(Parked loop) {
         wakes.add(loop);
         selector.wakeup();
     }
 
     @Override
     public void run() {
-        List<ConnectionLoop> resume = new ArrayList<>();
+        List<Parked> resume = new ArrayList<>();
         while (!closed) {
             try {
                 // selectNow() below cancels any wakeup() that came in before it, so a wake queued
@@ -77,40 +92,40 @@ final class IdleWatcher implements Runnable {
                     selector.selectNow();
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
-                    ConnectionLoop loop = (ConnectionLoop) key.attachment();
+                    Parked loop = (Parked) key.attachment();
                     if (loop.claimWake()) {
                         resume.add(loop);
                     }
                 }
                 selector.selectedKeys().clear();
-                ConnectionLoop woken;
+                Parked woken;
                 while ((woken = wakes.poll()) != null) {
                     resume.add(woken);
                 }
                 if (resume.isEmpty()) {
                     continue;
                 }
-                for (ConnectionLoop loop : resume) {
+                for (Parked loop : resume) {
                     loop.parkedKey().cancel();
                 }
                 // Completes the deregistration of the cancelled keys (keys that became ready
                 // meanwhile stay selected and are handled on the next pass).
                 selector.selectNow();
-                for (ConnectionLoop loop : resume) {
+                for (Parked loop : resume) {
                     loop.startResumed();
                 }
                 resume.clear();
             } catch (IOException | ClosedSelectorException e) {
                 if (!closed) {
                     log.error("idle watcher failed; parked sessions are dropped", e);
-                    resume.forEach(ConnectionLoop::abort);
+                    resume.forEach(Parked::abort);
                 }
                 return;
             } catch (RuntimeException e) {
                 // Never let one bad session stop the watcher: every parked session depends on it.
                 // The sessions being resumed end (their sockets are closed) on threads of their own.
                 log.error("idle watcher: unexpected failure; dropping {} sessions being resumed", resume.size(), e);
-                for (ConnectionLoop loop : resume) {
+                for (Parked loop : resume) {
                     loop.abort();
                     loop.startResumed();
                 }

@@ -29,7 +29,8 @@ import org.wsbyhand.protocol.Connection;
  * reading. That saves a thread start and a scheduling round trip per read, which is most of the
  * cost of a small echo. Larger replies, and anything queued while the reader writes, go to a writer
  * thread, so a big reply never stops the session from reading. A reader write blocks only when the
- * peer stops reading, and then the keepalive ping goes unanswered and the session fails with 1011.
+ * peer stops reading; the unanswered keepalive ping then closes the session (1011) and the close
+ * timeout drops its socket, which ends the write.
  *
  * <p>All methods except the writer itself and {@link #endReaderBatch()} are called with the
  * session lock held.

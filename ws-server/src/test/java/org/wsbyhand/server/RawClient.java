@@ -42,6 +42,11 @@ final class RawClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /** A client over a socket the caller connected (with its own options). */
+    static RawClient over(Socket socket) throws IOException {
+        return new RawClient(socket);
+    }
+
     static RawClient connect(int port) throws IOException {
         return new RawClient(new Socket("127.0.0.1", port));
     }

@@ -76,6 +76,53 @@ class TimeoutsIT {
     }
 
     @Nested
+    class PeerThatStopsReading {
+        /**
+         * A client that floods the server and never reads fills the server's socket. Either the
+         * reader's own write blocks, and the heartbeat notices (nothing read since its ping): 1011,
+         * dropped after the close timeout; or the replies wait for a writer thread, and the
+         * outbound bound trips: 1008. Which comes first depends on how many frames one read takes.
+         * Either way the session ends, and a second client on the same server is echoed throughout.
+         */
+        @Test
+        void floodingClientThatNeverReadsIsDroppedAndOthersAreServed() throws Exception {
+            RecordingHandler handler = new RecordingHandler(true);
+            try (WebSocketServer server = start(handler, b -> b.pingInterval(Duration.ofMillis(200))
+                    .pongTimeout(Duration.ofMillis(200)).closeTimeout(Duration.ofMillis(300)));
+                    RawClient healthy = RawClient.open(server.port(), "/ws")) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+                RawClient flooder = RawClient.over(socket);
+                assertEquals(101, RawClient.status(flooder.request(RawClient.upgradeRequest("/ws", RawClient.newKey()))));
+                byte[] payload = new byte[16 * 1024];
+                Thread flood = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 4096; i++) { // 64 MiB at most; the socket stops taking them long before
+                            flooder.sendFrame(true, 0x2, payload, true);
+                        }
+                    } catch (java.io.IOException expected) {
+                        // The server dropped the connection.
+                    }
+                });
+                for (int i = 0; i < 20; i++) {
+                    healthy.sendText("still served " + i);
+                    assertEquals("still served " + i, healthy.readFrame().text());
+                    Thread.sleep(20);
+                }
+                RecordingHandler.Closed closed = handler.awaitClosed();
+                assertTrue(closed.error() instanceof TimeoutException || closed.error() instanceof SlowConsumerException,
+                        "ended by the heartbeat or the outbound bound, was " + closed.error());
+                assertEquals(CloseCode.ABNORMAL_CLOSURE, closed.code(), "our close frame never reached a client that does not read");
+                healthy.sendText("after");
+                assertEquals("after", healthy.readFrame().text());
+                socket.close();
+                flood.join(10_000);
+            }
+        }
+    }
+
+    @Nested
     class CloseTimeout {
         @Test
         void peerThatNeverAnswersOurCloseIsDropped() throws Exception {

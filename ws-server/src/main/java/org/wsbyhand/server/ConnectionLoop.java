@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -36,11 +35,12 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * loops reading into a reused buffer, feeding the session's {@link Connection} under the session
  * lock, and calling the handler outside the lock, in order.
  *
- * <p>Reads block without a timeout, so a waiting session costs no timer. The session's clock (ping,
- * pong, idle and close deadlines; the protocol never reads a clock) is kept by the server's one
- * timer thread, which calls {@link #checkTimers(long)} for every connection a few times per
- * shortest timeout: it sends pings, starts closes, and drops the socket of a peer that never
- * answers our close, which ends a blocked read.
+ * <p>Reads block without a timeout while the session is busy, so a waiting session costs no
+ * timer. Its clock ({@link SessionClock}: ping, pong, idle and close deadlines; the protocol never
+ * reads a clock) is kept by the server's one timer thread, which calls {@link #checkTimers(long)}
+ * for every connection a few times per shortest timeout. A quiet session reads with a timeout only
+ * so that it can give back its thread ({@link ServerConfig#threadRelease()}) and wait on the
+ * server's {@link IdleWatcher} until bytes arrive or something is sent to it.
  *
  * <p>Replies that handlers send from this thread while it dispatches one read's messages are
  * written by this thread after the last of them, in one write (see {@link Outbound}).
@@ -75,17 +75,9 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private boolean handlerFailed;
     private boolean transportGone;
 
-    // Written by the reader, read by the timer thread.
+    /** Set by the reader once the session runs; from then on the timer thread keeps its clock. */
     private volatile boolean timed;
-    private volatile long lastRead;
-    // Written by the timer thread, read by the reader when the session ends.
-    private volatile boolean peerUnresponsive;
-    private volatile Throwable timerError;
-    // Owned by the timer thread.
-    private boolean pingOutstanding;
-    private long pingSentAt;
-    private long closeDeadline;
-    private long pings;
+    private final SessionClock clock;
 
     ConnectionLoop(WebSocketServer server, Socket socket, long id) {
         this.server = server;
@@ -95,6 +87,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         this.channel = socket instanceof SSLSocket ? null : socket.getChannel();
         this.id = id;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.clock = new SessionClock();
     }
 
     @Override
@@ -312,7 +305,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         ServerSession s = session;
         listed = true;
         s.outbound().setReader(Thread.currentThread());
-        lastRead = System.nanoTime();
+        clock.read(System.nanoTime());
         timed = true;
         boolean released = false;
         try {
@@ -476,7 +469,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 return false;
             }
             long now = System.nanoTime();
-            lastRead = now;
+            clock.read(now);
             quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
             previousRead = now;
             counters.bytesIn.add(n);
@@ -498,59 +491,11 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         return false;
     }
 
-    /**
-     * The session's clock, run by the server's timer thread (only): pings a quiet session, closes
-     * an idle one with 1001 and one that does not answer a ping with 1011, and drops the socket
-     * when the peer has not answered our close within the close timeout (which also ends a read
-     * blocked on it). Deadlines are met to within one timer tick.
-     */
+    /** The server's timer thread: this session's deadlines (see {@link SessionClock}). */
     void checkTimers(long now) {
         ServerSession s = session;
-        if (s == null || !timed) {
-            return; // still in the handshake, which has its own deadline
-        }
-        Connection.State state = s.state();
-        if (state == Connection.State.CLOSED) {
-            return;
-        }
-        if (state == Connection.State.CLOSING) {
-            if (closeDeadline == 0) {
-                closeDeadline = now + config.closeTimeout().toNanos();
-            } else if (peerUnresponsive && s.drained()) {
-                abort(); // our close frame is out; a peer that ignored our ping gets no more time
-            } else if (now - closeDeadline >= 0) {
-                log.debug("session {} ({}): no close frame within {}, dropping", id, remote, config.closeTimeout());
-                peerUnresponsive = true;
-                abort();
-            }
-            return;
-        }
-        long last = lastRead;
-        long idleTimeout = config.idleTimeout().toNanos();
-        long pingInterval = config.pingInterval().toNanos();
-        if (idleTimeout > 0 && now - last >= idleTimeout) {
-            log.info("session {} ({}): nothing received for {}, closing", id, remote, config.idleTimeout());
-            s.close(CloseCode.GOING_AWAY, "idle timeout");
-            return;
-        }
-        if (pingInterval <= 0) {
-            return;
-        }
-        if (pingOutstanding && last - pingSentAt >= 0) {
-            pingOutstanding = false; // something arrived since the ping: the peer is alive
-        }
-        if (pingOutstanding) {
-            if (now - pingSentAt >= config.pongTimeout().toNanos()) {
-                log.info("session {} ({}): no answer to a ping within {}, closing", id, remote, config.pongTimeout());
-                timerError = new TimeoutException("no answer to a ping within " + config.pongTimeout());
-                peerUnresponsive = true;
-                s.close(CloseCode.INTERNAL_ERROR, "keepalive ping timeout");
-            }
-        } else if (now - last >= pingInterval) {
-            pings++;
-            pingSentAt = now;
-            pingOutstanding = true;
-            s.sendPing(ByteBuffer.allocate(8).putLong(pings).array());
+        if (s != null && timed) { // before that, the handshake has its own deadline
+            clock.check(now, s, config, this::abort);
         }
     }
 
@@ -680,8 +625,8 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         } finally {
             s.lock().unlock();
         }
-        if (error == null && timerError != null) {
-            error = timerError;
+        if (error == null && clock.failure() != null) {
+            error = clock.failure();
         }
         if (error == null && s.wasSlowConsumer()) {
             error = new SlowConsumerException(s.maxOutboundBytes());
@@ -705,7 +650,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         } catch (RuntimeException e) {
             log.warn("session {} ({}): onClose failed", id, remote, e);
         }
-        if (!transportGone && !peerUnresponsive) {
+        if (!transportGone && !clock.peerUnresponsive()) {
             lingerClose(closeTimeout);
         }
         abort();

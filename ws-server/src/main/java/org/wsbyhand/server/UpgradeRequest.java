@@ -5,7 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The HTTP request that asks for a WebSocket upgrade, as an {@link UpgradeHook} and a {@link Session} see it. */
+/**
+ * The HTTP request that asks for a WebSocket upgrade, as an {@link UpgradeHook} and a {@link Session} see it.
+ *
+ * <p>A session keeps its request for its whole life as the head's bytes (a few hundred bytes rather than a
+ * dozen strings); the query, its parameters, headers and cookies are parsed from them again on each call
+ * (a microsecond or two). An application that needs a header on every message keeps its value, for example
+ * in {@link Session#attributes()} at {@code onOpen}.
+ */
 public interface UpgradeRequest {
 
     /** The request target's path, percent-decoded, without the query (e.g. {@code /chat}). */

@@ -136,12 +136,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         }
         ServerSession s = session;
         if (s != null) {
-            s.lock().lock();
-            try {
-                s.outbound().requestWake();
-            } finally {
-                s.lock().unlock();
-            }
+            s.wakeReader();
         }
     }
 
@@ -333,13 +328,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
 
     @Override
     public boolean claimWake() {
-        ServerSession s = session;
-        s.lock().lock();
-        try {
-            return s.outbound().claimWake();
-        } finally {
-            s.lock().unlock();
-        }
+        return session.claimWake();
     }
 
     @Override
@@ -365,12 +354,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 log.debug("session {} ({}): cannot resume: {}", id, remote, e.toString());
                 transportGone = true;
             }
-            s.lock().lock();
-            try {
-                s.outbound().resumed(Thread.currentThread());
-            } finally {
-                s.lock().unlock();
-            }
+            s.readerResumed(Thread.currentThread());
             try {
                 released = in != null && !transportGone && readLoop(in);
             } finally {
@@ -395,13 +379,8 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
      */
     private boolean release() {
         ServerSession s = session;
-        s.lock().lock();
-        try {
-            if (s.state() != Connection.State.OPEN || !s.outbound().tryRelease()) {
-                return false;
-            }
-        } finally {
-            s.lock().unlock();
+        if (!s.tryReleaseReader()) {
+            return false;
         }
         try {
             channel.configureBlocking(false);
@@ -413,21 +392,11 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             } catch (IOException | RuntimeException again) {
                 // Closed: the next read fails and the session ends.
             }
-            s.lock().lock();
-            try {
-                s.outbound().resumed(Thread.currentThread());
-            } finally {
-                s.lock().unlock();
-            }
+            s.readerResumed(Thread.currentThread());
             return false;
         }
         thread = null; // a parked session keeps no thread reachable
-        s.lock().lock();
-        try {
-            s.outbound().parked();
-        } finally {
-            s.lock().unlock();
-        }
+        s.readerParked();
         return true;
     }
 
@@ -637,7 +606,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         }
         counters.closed(code);
         listed = false;
-        server.sessionEnded();
+        server.releaseSession();
         if (error != null) {
             try {
                 handler.onError(s, error);

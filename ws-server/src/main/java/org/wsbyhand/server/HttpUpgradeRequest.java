@@ -22,37 +22,27 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * subprotocols are decoded once.
  */
 final class HttpUpgradeRequest implements UpgradeRequest {
-    private final HttpRequest parsed;
     private final byte[] raw;
     private final Limits limits;
     private final String path;
     private final InetSocketAddress remoteAddress;
     private final List<String> offeredSubprotocols;
 
-    /** A request kept parsed. @throws IllegalArgumentException when the path's percent escapes are invalid */
-    HttpUpgradeRequest(HttpRequest head, InetSocketAddress remoteAddress) {
-        this(head, null, null, remoteAddress);
-    }
-
     /**
      * A request kept as its head's bytes, which {@code limits} accepted when {@code head} was
      * parsed from them. @throws IllegalArgumentException when the path's percent escapes are invalid
      */
     HttpUpgradeRequest(HttpRequest head, byte[] raw, Limits limits, InetSocketAddress remoteAddress) {
-        this.parsed = raw == null ? head : null;
         this.raw = raw;
         this.limits = limits;
         this.path = PercentDecoding.decode(head.path(), false);
         this.remoteAddress = remoteAddress;
-        List<String> offered = head().headers().tokens("Sec-WebSocket-Protocol");
+        List<String> offered = head.headers().tokens("Sec-WebSocket-Protocol");
         this.offeredSubprotocols = offered.isEmpty() ? List.of() : offered;
     }
 
-    /** The parsed head: kept, or parsed again from the bytes that were parsed successfully before. */
+    /** The head, parsed again from the bytes that parsed successfully before. */
     private HttpRequest head() {
-        if (parsed != null) {
-            return parsed;
-        }
         HttpHeadParser parser = HttpHeadParser.forRequest(limits);
         try {
             if (!parser.feed(ByteBuffer.wrap(raw))) {

@@ -237,6 +237,58 @@ final class ServerSession implements Session {
         outbound.flush();
     }
 
+    // ---- the reader's thread hand-over (see Outbound and IdleWatcher); each takes the lock ----
+
+    /** The reader may give back its thread: the session is open and nothing is pending or was just written. */
+    boolean tryReleaseReader() {
+        lock.lock();
+        try {
+            return connection.state() == Connection.State.OPEN && outbound.tryRelease();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The reader's socket is registered with the idle watcher; its thread ends now. */
+    void readerParked() {
+        lock.lock();
+        try {
+            outbound.parked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reader runs again on {@code thread} (resumed, or its release failed). */
+    void readerResumed(Thread thread) {
+        lock.lock();
+        try {
+            outbound.resumed(thread);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The watcher's claim on a parked session whose socket became ready; true the first time only. */
+    boolean claimWake() {
+        lock.lock();
+        try {
+            return outbound.claimWake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Brings a parked reader back (its socket was closed); nothing when the reader runs. */
+    void wakeReader() {
+        lock.lock();
+        try {
+            outbound.requestWake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether everything queued so far has been written (or the socket failed). */
     boolean drained() {
         lock.lock();

@@ -307,10 +307,6 @@ public final class WebSocketServer implements AutoCloseable {
         counters.openSessions.decrementAndGet();
     }
 
-    void sessionEnded() {
-        releaseSession();
-    }
-
     void loopFinished(ConnectionLoop loop) {
         loops.remove(loop);
     }

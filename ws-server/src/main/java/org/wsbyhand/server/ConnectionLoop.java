@@ -471,6 +471,12 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             }
             view.clear().limit(n);
             feed(view);
+            if (n == buffer.length) {
+                // A full read means more bytes are waiting, so the next read will not block, and a
+                // virtual thread that never blocks keeps its carrier: a client that sends without
+                // pause would hold one of the few carriers for as long as it likes. Let the others run.
+                Thread.yield();
+            }
             // A full read suggests a big frame in flight: read in larger steps, when the memory
             // budget has room. Many small reads in a row on a grown buffer mean the burst is over:
             // give the memory back.

@@ -60,6 +60,11 @@ final class ConnectionSlots {
         return open.get();
     }
 
+    /** Addresses with open connections counted now (for tests: the map never outgrows them). */
+    int addresses() {
+        return perAddress.size();
+    }
+
     private boolean tryTakeForAddress(InetAddress address) {
         boolean[] taken = {false};
         perAddress.compute(address, (a, count) -> {

@@ -59,6 +59,8 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
      * is dropped rather than read at wire speed until the close timeout.
      */
     private static final int DISCARD_AFTER_CLOSE_SLACK = 1 << 20;
+    /** Time after the handshake deadline for the 408 to be written before the timer drops the socket. */
+    private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final WebSocketServer server;
     private final ServerConfig config;
@@ -170,9 +172,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     /** Returns whether the session released its thread (it goes on later on another one). */
     private boolean serve() throws IOException {
         long headDeadline = System.nanoTime() + config.handshakeTimeout().toNanos();
-        // The timer drops the socket at this deadline whatever blocks: a TLS handshake or an answer
-        // the client does not read. Reads of the head also time out on their own.
-        deadline = headDeadline;
+        // Reads of the head time out on their own at the deadline and get a 408. The timer drops
+        // the socket a little later whatever blocks: a TLS handshake, or an answer the client does
+        // not read; the grace keeps it from cutting off the 408 itself.
+        deadline = headDeadline + ANSWER_GRACE_NANOS;
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();

@@ -440,62 +440,62 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         long readAfterClose = 0;
         long discardLimit = (long) config.limits().maxMessageSize() + DISCARD_AFTER_CLOSE_SLACK;
         try {
-        while (s.state() != Connection.State.CLOSED) {
-            int n;
-            try {
-                if (quiet != timedReads) {
-                    socket.setSoTimeout(quiet ? releaseMillis : 0);
-                    timedReads = quiet;
+            while (s.state() != Connection.State.CLOSED) {
+                int n;
+                try {
+                    if (quiet != timedReads) {
+                        socket.setSoTimeout(quiet ? releaseMillis : 0);
+                        timedReads = quiet;
+                    }
+                    n = in.read(buffer, 0, buffer.length);
+                } catch (SocketTimeoutException e) {
+                    if (release()) {
+                        return true;
+                    }
+                    continue;
+                } catch (IOException e) {
+                    log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
+                    transportGone = true;
+                    return false;
                 }
-                n = in.read(buffer, 0, buffer.length);
-            } catch (SocketTimeoutException e) {
-                if (release()) {
-                    return true;
+                if (n < 0) {
+                    transportGone = true;
+                    return false;
                 }
-                continue;
-            } catch (IOException e) {
-                log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
-                transportGone = true;
-                return false;
+                long now = System.nanoTime();
+                clock.read(now);
+                quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
+                previousRead = now;
+                counters.bytesIn.add(n);
+                if (s.state() == Connection.State.CLOSING && (readAfterClose += n) > discardLimit) {
+                    log.info("session {} ({}): {} bytes more after our close frame, dropped", id, remote, readAfterClose);
+                    ignoredOurClose = true; // finish() follows, without lingering for more of the same
+                    return false;
+                }
+                view.clear().limit(n);
+                feed(view);
+                if (n == buffer.length) {
+                    // A full read means more bytes are waiting, so the next read will not block, and a
+                    // virtual thread that never blocks keeps its carrier: a client that sends without
+                    // pause would hold one of the few carriers for as long as it likes. Let the others run.
+                    Thread.yield();
+                }
+                // A full read suggests a big frame in flight: read in larger steps, when the memory
+                // budget has room. Many small reads in a row on a grown buffer mean the burst is over:
+                // give the memory back.
+                if (n == buffer.length && buffer.length < READ_BUFFER_MAX && s.reserveReadBuffer(buffer.length)) {
+                    buffer = new byte[buffer.length * 2];
+                    view = ByteBuffer.wrap(buffer);
+                    smallReads = 0;
+                } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
+                        && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
+                    s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);
+                    buffer = new byte[READ_BUFFER_MIN];
+                    view = ByteBuffer.wrap(buffer);
+                    smallReads = 0;
+                }
             }
-            if (n < 0) {
-                transportGone = true;
-                return false;
-            }
-            long now = System.nanoTime();
-            clock.read(now);
-            quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
-            previousRead = now;
-            counters.bytesIn.add(n);
-            if (s.state() == Connection.State.CLOSING && (readAfterClose += n) > discardLimit) {
-                log.info("session {} ({}): {} bytes more after our close frame, dropped", id, remote, readAfterClose);
-                ignoredOurClose = true; // finish() follows, without lingering for more of the same
-                return false;
-            }
-            view.clear().limit(n);
-            feed(view);
-            if (n == buffer.length) {
-                // A full read means more bytes are waiting, so the next read will not block, and a
-                // virtual thread that never blocks keeps its carrier: a client that sends without
-                // pause would hold one of the few carriers for as long as it likes. Let the others run.
-                Thread.yield();
-            }
-            // A full read suggests a big frame in flight: read in larger steps, when the memory
-            // budget has room. Many small reads in a row on a grown buffer mean the burst is over:
-            // give the memory back.
-            if (n == buffer.length && buffer.length < READ_BUFFER_MAX && s.reserveReadBuffer(buffer.length)) {
-                buffer = new byte[buffer.length * 2];
-                view = ByteBuffer.wrap(buffer);
-                smallReads = 0;
-            } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
-                    && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
-                s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);
-                buffer = new byte[READ_BUFFER_MIN];
-                view = ByteBuffer.wrap(buffer);
-                smallReads = 0;
-            }
-        }
-        return false;
+            return false;
         } finally {
             if (buffer.length > READ_BUFFER_MIN) {
                 s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A well-behaved client that keeps talking to a server under attack: on a virtual thread of its
- * own it echoes a short text through {@code /echo} every 20 ms, answering the server's pings, and
+ * own it echoes a short text through {@code /echo} (or another echoing path) every 20 ms, answering
+ * the server's pings, and
  * records its slowest round trip. It also samples the server's memory held on behalf of clients,
  * so a test can check the budget was never exceeded while the attack ran, not only after it.
  */
@@ -24,8 +25,13 @@ final class HealthyClient implements AutoCloseable {
     private volatile Throwable failure;
 
     HealthyClient(WebSocketServer server) throws IOException {
+        this(server, "/echo");
+    }
+
+    /** A client of the echoing endpoint at {@code path}. */
+    HealthyClient(WebSocketServer server, String path) throws IOException {
         this.server = server;
-        this.client = RawClient.open(server.port(), "/echo");
+        this.client = RawClient.open(server.port(), path);
         this.thread = Thread.ofVirtual().name("healthy-client").start(this::run);
     }
 

@@ -209,10 +209,16 @@ public final class Connection {
     // ---------------------------------------------------------------- receiving
 
     /**
-     * Consumes every remaining byte of {@code data} (any chunking: part of a frame, many frames).
+     * Consumes the remaining bytes of {@code data} (any chunking: part of a frame, many frames).
      * Complete messages and control frames become events; pings are answered and the peer's close
      * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
      * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
+     *
+     * <p>One exception keeps a burst of messages from piling up: when the messages decoded and not
+     * yet polled hold more than {@link Limits#maxMessageSize()} bytes of buffers (a few KB of
+     * compressed messages can inflate to many megabytes), decoding stops after the message that
+     * crossed that mark and the rest of {@code data} is left in it. Poll the events, then call
+     * again while {@code data.hasRemaining()}.
      *
      * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
      *     for good. The events decoded before the violation can still be polled and answered; once
@@ -728,6 +734,8 @@ public final class Connection {
             }
             if (frameFin && !frameDeliveredWhole) {
                 events.addLast(assembler.finish());
+                // Stop decoding while the messages not yet polled hold more than one message's worth.
+                return assembler.bytesLent() <= limits.maxMessageSize();
             }
             return true;
         }

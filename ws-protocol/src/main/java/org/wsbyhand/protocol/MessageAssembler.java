@@ -169,6 +169,11 @@ final class MessageAssembler {
         }
     }
 
+    /** Bytes of buffers that finished messages took with them and that still count. */
+    long bytesLent() {
+        return lent;
+    }
+
     /** Gives back everything: the connection is done receiving. */
     void releaseAll() {
         reset();

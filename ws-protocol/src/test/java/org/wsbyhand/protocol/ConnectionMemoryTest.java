@@ -93,6 +93,43 @@ class ConnectionMemoryTest {
     }
 
     @Nested
+    class Backpressure {
+        /**
+         * Forty compressed messages of a few hundred bytes each that inflate to 100 KB: one read's
+         * worth of them would be 4 MB of messages waiting at once. The connection stops once the
+         * messages waiting hold more than the message limit, and goes on when they are taken.
+         */
+        @Test
+        void decodingPausesWhileTheMessagesWaitingHoldMoreThanTheMessageLimit() throws ProtocolException {
+            CountingBudget budget = CountingBudget.unlimited();
+            Connection server = Connection.builder(Role.SERVER).memoryBudget(budget)
+                    .limits(Limits.defaults().withMaxMessageSize(256 * 1024))
+                    .deflate(new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), DeflateOptions.defaults()))
+                    .build();
+            byte[] one = Peer.wire(Role.SERVER, new Frame(true, Frame.RSV1, Opcode.BINARY, deflate(new byte[100_000])));
+            byte[] forty = new byte[one.length * 40];
+            for (int i = 0; i < 40; i++) {
+                System.arraycopy(one, 0, forty, i * one.length, one.length);
+            }
+            ByteBuffer read = ByteBuffer.wrap(forty);
+            int messages = 0;
+            int calls = 0;
+            while (read.hasRemaining()) {
+                server.receive(read);
+                calls++;
+                assertTrue(budget.held() <= 256 * 1024 + 2 * 131_072, "waiting messages hold " + budget.held());
+                for (Event event; (event = server.pollEvent()) != null; ) {
+                    assertEquals(100_000, ((Event.Binary) event).data().length);
+                    messages++;
+                }
+            }
+            assertEquals(40, messages, "every message came, in " + calls + " calls");
+            assertTrue(calls > 1, "decoding paused");
+            assertEquals(0, budget.held());
+        }
+    }
+
+    @Nested
     class FinishedMessages {
         @Test
         void aMessagesBytesCountUntilTheCallerHasTakenEveryEvent() throws ProtocolException {

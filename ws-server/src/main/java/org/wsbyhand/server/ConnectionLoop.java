@@ -59,6 +59,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
      * is dropped rather than read at wire speed until the close timeout.
      */
     private static final int DISCARD_AFTER_CLOSE_SLACK = 1 << 20;
+    /** A reader that has read this long without its reads waiting takes a turn of {@link BusyReaders}. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A read that took longer than this waited for bytes (parked), giving others the carrier. */
+    private static final long WAITED_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     /** Time after the handshake deadline for the 408 to be written before the timer drops the socket. */
     private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -90,6 +94,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private boolean transportGone;
     /** The peer kept sending data long after our close frame: it is dropped, not waited for. */
     private boolean ignoredOurClose;
+    /** The reader's turn among readers that do not wait (see {@link BusyReaders}); reader thread only. */
+    private BusyReaders.Turn busy;
+    /** When the reader last waited for bytes, or took its turn. Reader thread only. */
+    private long runningSince;
 
     /** Set by the reader once the session runs; from then on the timer thread keeps its clock. */
     private volatile boolean timed;
@@ -434,6 +442,8 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         boolean quiet = releaseNanos > 0;
         boolean timedReads = false;
         long previousRead = 0;
+        runningSince = System.nanoTime();
+        busy = server.busyReaders().turn();
         byte[] buffer = new byte[READ_BUFFER_MIN];
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;
@@ -447,7 +457,13 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                         socket.setSoTimeout(quiet ? releaseMillis : 0);
                         timedReads = quiet;
                     }
+                    long readStarted = System.nanoTime();
                     n = in.read(buffer, 0, buffer.length);
+                    if (n < buffer.length && System.nanoTime() - readStarted > WAITED_NANOS) {
+                        // The read waited for bytes (a full one never did): the carrier was free meanwhile.
+                        runningSince = readStarted;
+                        busy.leave();
+                    }
                 } catch (SocketTimeoutException e) {
                     if (release()) {
                         return true;
@@ -474,12 +490,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 }
                 view.clear().limit(n);
                 feed(view);
-                if (n == buffer.length) {
-                    // A full read means more bytes are waiting, so the next read will not block, and a
-                    // virtual thread that never blocks keeps its carrier: a client that sends without
-                    // pause would hold one of the few carriers for as long as it likes. Let the others run.
-                    Thread.yield();
-                }
+                checkSlice(now);
                 // A full read suggests a big frame in flight: read in larger steps, when the memory
                 // budget has room. Many small reads in a row on a grown buffer mean the burst is over:
                 // give the memory back.
@@ -497,6 +508,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             }
             return false;
         } finally {
+            busy.leave();
             if (buffer.length > READ_BUFFER_MIN) {
                 s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);
             }
@@ -541,23 +553,34 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private void feed(ByteBuffer data) {
         ServerSession s = session;
         Connection connection = s.connection();
-        ProtocolException violation = null;
-        s.lock().lock();
-        try {
-            s.outbound().beginReaderBatch();
-            connection.receive(data);
-        } catch (ProtocolException e) {
-            violation = e;
-        } finally {
-            s.lock().unlock();
-        }
-        if (violation != null) {
-            log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
-            if (violation.violation() == Violation.MEMORY_BUDGET_EXCEEDED) {
-                counters.memoryRefusals.increment();
+        // The connection may stop before the end of the read when the messages it decoded hold much
+        // memory (compressed messages inflate): dispatch those, then go on with the rest.
+        do {
+            ProtocolException violation = null;
+            s.lock().lock();
+            try {
+                s.outbound().beginReaderBatch();
+                connection.receive(data);
+            } catch (ProtocolException e) {
+                violation = e;
+            } finally {
+                s.lock().unlock();
             }
-            recordError(violation);
-        }
+            if (violation != null) {
+                log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
+                if (violation.violation() == Violation.MEMORY_BUDGET_EXCEEDED) {
+                    counters.memoryRefusals.increment();
+                }
+                recordError(violation);
+            }
+            dispatchEvents(s, connection);
+        } while (data.hasRemaining());
+        // What the handlers answered to this read goes out now, in one write.
+        s.outbound().endReaderBatch();
+    }
+
+    /** Takes the events one at a time under the lock and runs the handler for each outside it. */
+    private void dispatchEvents(ServerSession s, Connection connection) {
         while (true) {
             Event event;
             s.lock().lock();
@@ -570,12 +593,22 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 s.lock().unlock();
             }
             if (event == null) {
-                break;
+                return;
             }
             dispatch(s, event);
+            checkSlice(System.nanoTime());
         }
-        // What the handlers answered to this read goes out now, in one write.
-        s.outbound().endReaderBatch();
+    }
+
+    /**
+     * A reader whose reads never wait never blocks, and a virtual thread that never blocks keeps its
+     * carrier: after a slice of work without waiting, it takes a turn of {@link BusyReaders}.
+     */
+    private void checkSlice(long now) {
+        if (now - runningSince > SLICE_NANOS) {
+            busy.nextSlice();
+            runningSince = System.nanoTime();
+        }
     }
 
     private void dispatch(ServerSession s, Event event) {

@@ -61,6 +61,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
     private final ConnectionSlots slots;
     private final MemoryPool memory;
+    private final BusyReaders busyReaders = new BusyReaders(BusyReaders.carriers());
     /** Over-limit connections being answered 503 right now (see {@link #refuse}). */
     private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -376,6 +377,11 @@ public final class WebSocketServer implements AutoCloseable {
         if (loops.remove(loop)) {
             slots.give(loop.remoteAddress().getAddress());
         }
+    }
+
+    /** The turns of readers that never wait for bytes (see {@link BusyReaders}). */
+    BusyReaders busyReaders() {
+        return busyReaders;
     }
 
     /** Where sessions wait without a thread (see {@link ServerConfig#threadRelease()}). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A well-behaved client that keeps talking to a server under attack: on a virtual thread of its
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * so a test can check the budget was never exceeded while the attack ran, not only after it.
  */
 final class HealthyClient implements AutoCloseable {
-    private final WebSocketServer server;
+    private final LongSupplier memoryHeld;
     private final RawClient client;
     private final Thread thread;
     private volatile boolean stopped;
@@ -30,8 +31,13 @@ final class HealthyClient implements AutoCloseable {
 
     /** A client of the echoing endpoint at {@code path}. */
     HealthyClient(WebSocketServer server, String path) throws IOException {
-        this.server = server;
-        this.client = RawClient.open(server.port(), path);
+        this(server.port(), path, () -> server.stats().memory().held());
+    }
+
+    /** A client of a server on {@code port}, whose memory held is read with {@code memoryHeld}. */
+    HealthyClient(int port, String path, LongSupplier memoryHeld) throws IOException {
+        this.memoryHeld = memoryHeld;
+        this.client = RawClient.open(port, path);
         this.thread = Thread.ofVirtual().name("healthy-client").start(this::run);
     }
 
@@ -55,7 +61,7 @@ final class HealthyClient implements AutoCloseable {
                 }
                 slowestNanos = Math.max(slowestNanos, System.nanoTime() - start);
                 roundTrips++;
-                mostMemoryHeld = Math.max(mostMemoryHeld, server.stats().memory().held());
+                mostMemoryHeld = Math.max(mostMemoryHeld, memoryHeld.getAsLong());
                 Thread.sleep(20);
             }
         } catch (Throwable e) {
@@ -75,8 +81,24 @@ final class HealthyClient implements AutoCloseable {
         while (roundTrips < target && failure == null && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        System.out.printf("healthy client: %d round trips, slowest %d ms%n", roundTrips,
+                TimeUnit.NANOSECONDS.toMillis(slowestNanos));
         assertNull(failure, () -> "the healthy client failed: " + failure);
         assertTrue(roundTrips >= target, "only " + roundTrips + " round trips, expected " + target);
+        assertTrue(slowestNanos <= bound.toNanos(),
+                "slowest round trip " + TimeUnit.NANOSECONDS.toMillis(slowestNanos) + " ms, bound " + bound.toMillis() + " ms");
+    }
+
+    /** Round trips done so far. */
+    int roundTrips() {
+        return roundTrips;
+    }
+
+    /** Checks that no round trip failed and none took longer than {@code bound}, so far. */
+    void assertNeverSlowerThan(Duration bound) {
+        System.out.printf("healthy client: %d round trips, slowest %d ms%n", roundTrips,
+                TimeUnit.NANOSECONDS.toMillis(slowestNanos));
+        assertNull(failure, () -> "the healthy client failed: " + failure);
         assertTrue(slowestNanos <= bound.toNanos(),
                 "slowest round trip " + TimeUnit.NANOSECONDS.toMillis(slowestNanos) + " ms, bound " + bound.toMillis() + " ms");
     }

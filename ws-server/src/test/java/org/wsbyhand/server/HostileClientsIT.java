@@ -308,43 +308,6 @@ class HostileClientsIT {
     @Nested
     class Floods {
         /**
-         * More clients than there are carrier threads send large frames without pause for a few
-         * seconds. A reader whose socket always has bytes never blocks, and an unblocked virtual
-         * thread keeps its carrier: unless readers step aside now and then, these clients would hold
-         * every carrier and nobody else would be served until they stop.
-         */
-        @Test
-        void clientsThatSendWithoutPauseDoNotStarveOthers() throws Exception {
-            WebSocketHandler sink = new WebSocketHandler() {};
-            try (WebSocketServer server = start(b -> b.route("/sink", sink));
-                    HealthyClient healthy = new HealthyClient(server)) {
-                int flooders = Runtime.getRuntime().availableProcessors() + 1;
-                byte[] frame = RawClient.encode(true, 0x2, new byte[60_000], true);
-                long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
-                List<Thread> threads = new ArrayList<>();
-                for (int i = 0; i < flooders; i++) {
-                    RawClient flooder = RawClient.open(server.port(), "/sink");
-                    // Platform threads, like clients in another process: they do not share the
-                    // server's carrier threads, so they can keep every reader busy.
-                    threads.add(Thread.ofPlatform().daemon().start(() -> {
-                        try (flooder) {
-                            while (System.nanoTime() - stopAt < 0) {
-                                flooder.sendRaw(frame);
-                            }
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }));
-                }
-                healthy.assertServed(100, Duration.ofSeconds(2));
-                for (Thread thread : threads) {
-                    thread.join(30_000);
-                }
-                assertTrue(server.stats().bytesIn() > 100 << 20, "the flood was real: " + server.stats().bytesIn() + " bytes");
-            }
-        }
-
-        /**
          * Pings without reading the pongs. Either the pongs pile up to the outbound bound (1008), or
          * the reader's own write of them blocks and the heartbeat finds the client unresponsive
          * (1011): which comes first depends on how many pings one read takes. Either way the client

@@ -3,15 +3,10 @@ package org.wsbyhand.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,56 +18,33 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The memory attacks against a server with default settings in a JVM of its own with a 256 MiB
- * heap ({@link MemoryTarget}), where running out of memory would kill it: the heap after a full
+ * heap ({@link ForkedServer}), where running out of memory would kill it: the heap after a full
  * collection is read from the server itself, so the figures are the server's alone.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class MemoryAttackIT {
     private static final int HEAP_MIB = 256;
 
-    private Process target;
+    private ForkedServer target;
     private int port;
 
     @BeforeEach
     void startTarget() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Files.createDirectories(Path.of("target")).resolve("memory-target.log");
-        target = new ProcessBuilder(java, "-Xmx" + HEAP_MIB + "m", "-XX:+UseG1GC", "-cp",
-                System.getProperty("java.class.path"), MemoryTarget.class.getName())
-                .redirectError(log.toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertTrue(line != null && line.startsWith("port="), "the target printed " + line + "; see " + log);
-        port = Integer.parseInt(line.substring(5));
+        target = new ForkedServer("memory-target", "-Xmx" + HEAP_MIB + "m", "-XX:+UseG1GC");
+        port = target.port();
     }
 
     @AfterEach
     void stopTarget() throws Exception {
-        target.destroy();
-        if (!target.waitFor(10, TimeUnit.SECONDS)) {
-            target.destroyForcibly();
-        }
+        target.close();
     }
 
-    /** The target's figures after a full collection. */
     private Map<String, Long> stats() throws IOException {
-        try (RawClient client = RawClient.open(port, "/stats")) {
-            client.socket.setSoTimeout(60_000);
-            client.sendText("gc");
-            Map<String, Long> figures = new HashMap<>();
-            for (String pair : client.readFrame().text().split(" ")) {
-                String[] kv = pair.split("=");
-                figures.put(kv[0], Long.parseLong(kv[1]));
-            }
-            return figures;
-        }
+        return target.stats();
     }
 
     private void assertEchoes() throws IOException {
-        try (RawClient healthy = RawClient.open(port, "/echo")) {
-            healthy.sendText("healthy");
-            assertEquals("healthy", healthy.readFrame().text());
-        }
+        target.assertEchoes();
     }
 
     private Map<String, Long> awaitParked(int sessions) throws Exception {

@@ -1,14 +1,14 @@
 package org.wsbyhand.server;
 
 /**
- * A server with default settings for {@link MemoryAttackIT} to run in a JVM of its own, with the
- * small heap the attack used to exhaust: {@code /echo} echoes, and {@code /stats} answers "gc" with
- * the heap in use after a full collection and the server's own memory figures, as
- * {@code heap=N held=N budget=N refusals=N parked=N connections=N}. Prints {@code port=N} once
- * listening.
+ * A server with default settings to run in a JVM of its own ({@link ForkedServer}), with whatever
+ * heap or scheduler the test chooses: {@code /echo} echoes, {@code /sink} takes messages and does
+ * nothing with them, and {@code /stats} answers "gc" with the heap in use after a full collection and
+ * the server's own figures, as {@code heap=N held=N budget=N refusals=N parked=N connections=N}.
+ * Prints {@code port=N} once listening.
  */
-final class MemoryTarget {
-    private MemoryTarget() {}
+final class TargetServer {
+    private TargetServer() {}
 
     public static void main(String[] args) throws Exception {
         WebSocketServer[] self = new WebSocketServer[1];
@@ -36,7 +36,7 @@ final class MemoryTarget {
             }
         };
         WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
-                .route("/echo", echo).route("/stats", stats).build();
+                .route("/echo", echo).route("/sink", new WebSocketHandler() {}).route("/stats", stats).build();
         self[0] = server;
         server.start();
         System.out.println("port=" + server.port());

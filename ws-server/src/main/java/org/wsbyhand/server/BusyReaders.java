@@ -1,6 +1,7 @@
 package org.wsbyhand.server;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps readers that never wait from holding every carrier thread. A virtual thread runs on its
@@ -10,12 +11,13 @@ import java.util.concurrent.Semaphore;
  * sessions. {@code Thread.yield()} does not help: measured on JDK 25, a yielding virtual thread is
  * run again before threads woken or started elsewhere.
  *
- * <p>So a reader that has read for a slice without waiting must hold one of a few turns to go on:
+ * <p>So a reader that has worked for a slice without waiting asks for one of a few turns to go on:
  * one less than the carriers (at least one). Waiting for a turn parks it, which gives its carrier
  * back; turns are handed out in order; a reader gives its turn back when one of its reads waits for
- * bytes, and takes a new one after each slice, behind the readers already waiting. At least one
- * carrier is then always left to everybody else. Readers that wait for bytes now and then, which is
- * every ordinary session, never touch this class.
+ * bytes, and asks for a new one after each slice, behind the readers already waiting. While the
+ * turns' holders run, at least one carrier is left to everybody else. The wait is bounded (by the
+ * slice), because a holder may be blocked elsewhere. Readers that wait for bytes now and then,
+ * which is every ordinary session, never touch this class.
  */
 final class BusyReaders {
     private final int count;
@@ -55,13 +57,19 @@ final class BusyReaders {
         private Turn() {}
 
         /**
-         * The reader read a whole slice without waiting: it gives back the turn it holds, if any,
-         * and waits for the next one behind the readers already waiting.
+         * The reader worked a whole slice without waiting: it gives back the turn it holds, if any,
+         * and waits for the next one behind the readers already waiting, for at most
+         * {@code patienceNanos}. A turn's holder can be blocked elsewhere for long (writing to a
+         * client that does not read, in a handler), so waiting is bounded: a reader that gets no
+         * turn in time goes on without one, having given its carrier away meanwhile.
          */
-        void nextSlice() {
+        void nextSlice(long patienceNanos) {
             leave();
-            turns.acquireUninterruptibly();
-            holding = true;
+            try {
+                holding = turns.tryAcquire(patienceNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // shutdown: go on and let the read loop end
+            }
         }
 
         /** The reader waited for bytes (or stops reading): its turn goes to the next. */

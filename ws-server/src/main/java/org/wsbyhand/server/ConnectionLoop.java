@@ -606,7 +606,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
      */
     private void checkSlice(long now) {
         if (now - runningSince > SLICE_NANOS) {
-            busy.nextSlice();
+            busy.nextSlice(SLICE_NANOS);
             runningSince = System.nanoTime();
         }
     }

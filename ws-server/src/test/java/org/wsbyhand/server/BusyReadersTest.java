@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Timeout;
 /** The turns of readers that never wait: one less than the carriers, handed out in order. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BusyReadersTest {
+    private static final long PATIENCE = TimeUnit.SECONDS.toNanos(20);
 
     @Test
     void withThreeCarriersTwoBusyReadersGoOnAndAThirdWaitsForATurn() throws Exception {
         BusyReaders readers = new BusyReaders(3);
         BusyReaders.Turn first = readers.turn();
         BusyReaders.Turn second = readers.turn();
-        first.nextSlice();
-        second.nextSlice();
+        first.nextSlice(PATIENCE);
+        second.nextSlice(PATIENCE);
         CountDownLatch thirdGoesOn = new CountDownLatch(1);
         Thread third = Thread.ofVirtual().start(() -> {
-            readers.turn().nextSlice();
+            readers.turn().nextSlice(PATIENCE);
             thirdGoesOn.countDown();
         });
         while (!readers.hasWaiters()) {
@@ -38,11 +39,11 @@ class BusyReadersTest {
     void aReaderThatTakesItsNextSliceQueuesBehindTheReadersAlreadyWaiting() throws Exception {
         BusyReaders readers = new BusyReaders(2); // one turn
         BusyReaders.Turn hog = readers.turn();
-        hog.nextSlice();
+        hog.nextSlice(PATIENCE);
         CountDownLatch waiterGoesOn = new CountDownLatch(1);
         BusyReaders.Turn waiter = readers.turn();
         Thread other = Thread.ofVirtual().start(() -> {
-            waiter.nextSlice();
+            waiter.nextSlice(PATIENCE);
             waiterGoesOn.countDown();
         });
         while (!readers.hasWaiters()) {
@@ -50,7 +51,7 @@ class BusyReadersTest {
         }
         CountDownLatch hogGoesOn = new CountDownLatch(1);
         Thread again = Thread.ofVirtual().start(() -> {
-            hog.nextSlice(); // gives its turn back, then waits behind the waiter
+            hog.nextSlice(PATIENCE); // gives its turn back, then waits behind the waiter
             hogGoesOn.countDown();
         });
         assertTrue(waiterGoesOn.await(10, TimeUnit.SECONDS), "the waiter got the turn first");
@@ -62,12 +63,26 @@ class BusyReadersTest {
     }
 
     @Test
+    void aReaderThatGetsNoTurnInTimeGoesOnWithoutOne() {
+        BusyReaders readers = new BusyReaders(2);
+        BusyReaders.Turn stuck = readers.turn();
+        stuck.nextSlice(PATIENCE); // holds the only turn, and (say) blocks in a write for ever
+        BusyReaders.Turn busy = readers.turn();
+        long start = System.nanoTime();
+        busy.nextSlice(TimeUnit.MILLISECONDS.toNanos(20));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(20), "it waited its patience");
+        assertEquals(1, readers.held(), "and went on without a turn");
+        busy.leave();
+        assertEquals(1, readers.held(), "leaving without a turn gives nothing back");
+    }
+
+    @Test
     void leavingWithoutATurnChangesNothingAndATurnIsGivenBackOnce() {
         BusyReaders readers = new BusyReaders(2);
         BusyReaders.Turn turn = readers.turn();
         turn.leave();
         assertEquals(0, readers.held());
-        turn.nextSlice();
+        turn.nextSlice(PATIENCE);
         assertEquals(1, readers.held());
         turn.leave();
         turn.leave();

@@ -95,7 +95,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     /** The peer kept sending data long after our close frame: it is dropped, not waited for. */
     private boolean ignoredOurClose;
     /** The reader's turn among readers that do not wait (see {@link BusyReaders}); reader thread only. */
-    private BusyReaders.Turn busy;
+    private final BusyReaders.Turn busy;
     /** When the reader last waited for bytes, or took its turn. Reader thread only. */
     private long runningSince;
 
@@ -105,6 +105,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
 
     ConnectionLoop(WebSocketServer server, Socket socket, long id, SessionMemory memory) {
         this.memory = memory;
+        this.busy = server.busyReaders().turn();
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
@@ -340,6 +341,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 handlerFailed(e);
             }
             if (leftover.length > 0) {
+                runningSince = System.nanoTime();
                 feed(ByteBuffer.wrap(leftover));
             }
             released = readLoop(in);
@@ -443,7 +445,6 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         boolean timedReads = false;
         long previousRead = 0;
         runningSince = System.nanoTime();
-        busy = server.busyReaders().turn();
         byte[] buffer = new byte[READ_BUFFER_MIN];
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;

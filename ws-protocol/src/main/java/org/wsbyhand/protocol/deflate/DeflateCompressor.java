@@ -17,7 +17,7 @@ import java.nio.ByteOrder;
  * until {@link #reset()} starts an empty window. No back-reference is ever longer ago than
  * {@code 2^windowBits} bytes, so a decoder with a window of that size decodes the stream; no block
  * has BFINAL set. Output is a valid DEFLATE stream for any input; incompressible data grows by at
- * most 5 bytes per 65,535 plus 5.
+ * most 5 bytes per 16,384 (a block's worth, stored) plus 1.
  *
  * <p><b>How.</b> LZ77 with hash chains over 3-byte prefixes; matches of 3-258 bytes (RFC 1951 3.2.5).
  * Levels 1-3 take the first good match (greedy); levels 4-9 defer a match by one byte when the next

@@ -24,7 +24,8 @@ final class HuffmanCodes {
     /**
      * Sets {@code lengths[0..n)} to the code lengths of an optimal prefix code over
      * {@code frequencies[0..n)} whose longest code is at most {@code limit} bits (RFC 1951: 15 for
-     * literal/length and distance codes, 7 for the code length code).
+     * literal/length and distance codes, 7 for the code length code). Needs 2 <= n <= 2^limit and
+     * frequencies under {@link #MAX_FREQUENCY}.
      *
      * @param keys  scratch of at least {@code n} ints
      * @param nodes scratch of at least {@code n} ints

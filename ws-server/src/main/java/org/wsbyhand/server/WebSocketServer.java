@@ -552,7 +552,7 @@ public final class WebSocketServer implements AutoCloseable {
          * The largest LZ77 window the server compresses with, 8-15 bits (default 15, a 32 KiB
          * window). Below 15 every session compresses with the pure-Java
          * {@link org.wsbyhand.protocol.deflate.DeflateCompressor} and keeps its context between
-         * messages in far less memory than zlib's ~260 KiB (about 15 KiB at 10 bits); the server
+         * messages in far less memory than zlib's ~260 KiB (about 16 KiB of heap at 10 bits); the server
          * states {@code server_max_window_bits} with this value in every response (RFC 7692 7.1.2.1
          * allows it unasked), and a client that asks for a smaller window gets it.
          */

@@ -25,12 +25,11 @@ import java.nio.ByteOrder;
  * only stores. For every block the compressor writes whichever of stored, fixed-Huffman and
  * dynamic-Huffman encodings is smallest (see {@link DeflateBlockWriter}).
  *
- * <p><b>Memory</b>, on the Java heap, allocated on the first call: the window buffer (the window
- * plus at least 2 KiB of lookahead), a chain of 2-byte links per window byte and a hash table of
- * 2-byte heads, about {@code 5 * 2^windowBits} bytes at 13 bits and up (192 KiB at 15 bits,
- * 40 KiB at 13), at least 11 KiB at 10 bits and below; plus about 6 KiB of Huffman tables and
- * an output and a symbol array sized to the messages, dropped after a message larger than the
- * window. See {@link #memoryBytes(int)}.
+ * <p><b>Memory</b>, on the Java heap, allocated on the first call and kept: the window buffer (the
+ * window plus at least 2 KiB of lookahead), a 2-byte chain link per window byte and a hash table of
+ * 2-byte heads, {@link #memoryBytes(int)}: 6 * 2^windowBits bytes from 12 bits up (24 KiB at 12,
+ * 96 KiB at 14, 192 KiB at 15), 5-7 KiB at 8-10 bits. Besides, about 6 KiB of Huffman tables and an
+ * output and a symbol array sized to the messages, dropped after a message larger than the window.
  *
  * <p>Not thread-safe.
  */
@@ -139,7 +138,7 @@ public final class DeflateCompressor {
     }
 
     private static int hashBits(int windowBits) {
-        return Math.min(15, Math.max(10, windowBits + 1));
+        return Math.min(15, Math.max(10, windowBits));
     }
 
     private static int windowBufferSize(int windowBits) {

@@ -36,7 +36,7 @@ import org.wsbyhand.protocol.Violation;
  * 7.1.2), or a smaller one its {@link DeflateOptions} ask for ({@link #sendWindowBits()}): with
  * {@link Deflater} at 15 bits (about 260 KiB of native zlib memory at the default memory level),
  * and with the pure-Java {@link DeflateCompressor} below 15 bits, which Deflater cannot do (its heap
- * arrays scale with the window: about 15 KiB at 10 bits, see {@link DeflateCompressor#memoryBytes}).
+ * arrays scale with the window: about 16 KiB in all at 10 bits, see {@link DeflateCompressor#memoryBytes}).
  * The compressor is created on the first compressed send, the {@link Inflater} (about 8 KiB of
  * state plus a 32 KiB window) on the first compressed receive. A side that uses no context takeover
  * ends its stream after every message, so between messages it holds nothing. {@link #close()} ends

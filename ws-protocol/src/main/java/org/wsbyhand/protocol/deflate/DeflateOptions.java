@@ -11,7 +11,7 @@ import org.wsbyhand.protocol.Role;
  *
  * <p><b>Memory.</b> With a 15-bit window this side compresses with {@link Deflater}, which holds
  * about 260 KiB of native zlib memory; with a smaller window it uses {@link DeflateCompressor},
- * whose heap arrays grow with the window: about 16 KiB in all at 10 bits, 33 KiB at 12, 105 KiB at
+ * whose heap arrays grow with the window: about 16 KiB in all at 10 bits, 31 KiB at 12, 103 KiB at
  * 14 (see {@link DeflateCompressor#memoryBytes(int)}). An {@link java.util.zip.Inflater} takes about
  * 40 KiB whatever the window. With context takeover (the default) a connection keeps its compressor
  * from its first compressed message to its end, because the LZ77 window carries over between

@@ -127,6 +127,10 @@ final class DeflateBlockWriter {
     /** The run-length coded {@link #allLengths}: code length symbol | repeat value << 8. */
     private final int[] codeLengthSymbols = new int[LITERAL_LENGTH_CODES + DISTANCE_CODES];
     private int codeLengthSymbolCount;
+    /** The dynamic header's counts of literal/length, distance and code length code lengths sent. */
+    private int hlit;
+    private int hdist;
+    private int hclen;
     private final int[] keys = new int[LITERAL_LENGTH_CODES];
     private final int[] nodes = new int[LITERAL_LENGTH_CODES];
     private final int[] count = new int[16];
@@ -243,10 +247,6 @@ final class DeflateBlockWriter {
         }
         return bits;
     }
-
-    private int hlit;
-    private int hdist;
-    private int hclen;
 
     /**
      * RFC 1951 3.2.7: code lengths as symbols 0-15, with 16 (repeat the previous length 3-6 times),
@@ -384,11 +384,6 @@ final class DeflateBlockWriter {
             out = null;
         }
         return result;
-    }
-
-    /** The bytes an instance holds now, output array included (for memory accounting). */
-    long retainedBytes() {
-        return 5L * 1024 + (out == null ? 0 : out.length);
     }
 
     // ---------------------------------------------------------------- bits

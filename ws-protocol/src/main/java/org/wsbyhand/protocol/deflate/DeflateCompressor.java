@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * A DEFLATE compressor (RFC 1951) in pure Java whose LZ77 window is any size from 2^8 to 2^15
@@ -440,7 +441,7 @@ public final class DeflateCompressor {
 
     private void fullSymbols() {
         if (symbols.length < MAX_SYMBOLS_PER_BLOCK) {
-            symbols = java.util.Arrays.copyOf(symbols, Math.min(MAX_SYMBOLS_PER_BLOCK, symbols.length * 2));
+            symbols = Arrays.copyOf(symbols, Math.min(MAX_SYMBOLS_PER_BLOCK, symbols.length * 2));
         } else {
             flushBlock();
         }

@@ -22,6 +22,15 @@ public final class EchoServer {
 
     /** An echo server on {@code bindAddress:port}, not yet started. */
     public static WebSocketServer create(String bindAddress, int port) {
+        return create(bindAddress, port, 15);
+    }
+
+    /**
+     * An echo server on {@code bindAddress:port} that compresses within a window of
+     * {@code compressionWindowBits} (8-15; see {@code WebSocketServer.Builder#compressionWindowBits}),
+     * not yet started.
+     */
+    public static WebSocketServer create(String bindAddress, int port, int compressionWindowBits) {
         WebSocketHandler echo = new WebSocketHandler() {
             @Override
             public void onText(Session session, String text) {
@@ -43,6 +52,7 @@ public final class EchoServer {
                 // Room for two whole echoes in flight to a client that reads slowly.
                 .maxOutboundBytes(2L * MAX_MESSAGE + 1024)
                 .idleTimeout(Duration.ofMinutes(10))
+                .compressionWindowBits(compressionWindowBits)
                 .build();
     }
 

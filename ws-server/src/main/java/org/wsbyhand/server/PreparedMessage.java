@@ -29,7 +29,7 @@ public final class PreparedMessage {
     private volatile CompressedFrame compressed;
 
     /** The message as one compressed frame (RSV1 set) and its compressed payload length. */
-    record CompressedFrame(int level, byte[] frame, int payloadLength) {}
+    record CompressedFrame(int level, int windowBits, byte[] frame, int payloadLength) {}
 
     private PreparedMessage(boolean text, byte[] payload) {
         this.text = text;
@@ -72,24 +72,30 @@ public final class PreparedMessage {
         return frame.length - headerLength;
     }
 
-    /**
-     * The message compressed without context at {@code level}, computed once and shared by every
-     * compressing session (a server has one level; another level recomputes).
-     */
+    /** {@link #compressedFrame(int, int)} with a 15-bit window, the protocol's default. */
     CompressedFrame compressedFrame(int level) {
+        return compressedFrame(level, 15);
+    }
+
+    /**
+     * The message compressed without context at {@code level} within a window of
+     * {@code windowBits}, computed once and shared by every compressing session (a server has one
+     * level and usually one window; another combination recomputes).
+     */
+    CompressedFrame compressedFrame(int level, int windowBits) {
         CompressedFrame current = compressed;
-        if (current != null && current.level() == level) {
+        if (current != null && current.level() == level && current.windowBits() == windowBits) {
             return current;
         }
         compressing.lock();
         try {
             current = compressed;
-            if (current == null || current.level() != level) {
+            if (current == null || current.level() != level || current.windowBits() != windowBits) {
                 byte[] payload = PerMessageDeflate.compressWithoutContext(
-                        ByteBuffer.wrap(frame, headerLength, frame.length - headerLength), level);
+                        ByteBuffer.wrap(frame, headerLength, frame.length - headerLength), level, windowBits);
                 byte[] encoded = FrameEncoder.encode(true, Frame.RSV1, text ? Opcode.TEXT : Opcode.BINARY,
                         ByteBuffer.wrap(payload), false, 0);
-                current = new CompressedFrame(level, encoded, payload.length);
+                current = new CompressedFrame(level, windowBits, encoded, payload.length);
                 compressed = current;
             }
             return current;

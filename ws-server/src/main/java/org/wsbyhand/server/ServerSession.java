@@ -122,12 +122,14 @@ final class ServerSession implements Session {
      * shared compressed frame: compressed once without LZ77 context for every session (RFC 7692
      * 7.2.1 lets any message start with an empty window), after which this session's own next
      * message starts with an empty window too (see {@link Connection#sendEncoded}). A frame
-     * compressed with this session's window could not be shared.
+     * compressed with this session's window could not be shared. The shared frame keeps to this
+     * session's window size (RFC 7692 7.1.2).
      */
     @Override
     public boolean send(PreparedMessage message) {
         if (deflate != null && deflate.canCompress() && message.payloadLength() >= deflate.options().minMessageSize()) {
-            PreparedMessage.CompressedFrame compressed = message.compressedFrame(deflate.options().compressionLevel());
+            PreparedMessage.CompressedFrame compressed =
+                    message.compressedFrame(deflate.options().compressionLevel(), deflate.sendWindowBits());
             boolean sent = sendData(compressed.frame().length, c -> c.sendEncoded(ByteBuffer.wrap(compressed.frame())));
             if (sent) {
                 counters.compressedMessagesOut.increment();

@@ -669,6 +669,19 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The largest LZ77 window the server compresses with, 8-15 bits (default 15, a 32 KiB
+         * window). Below 15 every session compresses with the pure-Java
+         * {@link org.wsbyhand.protocol.deflate.DeflateCompressor} and keeps its context between
+         * messages in far less memory than zlib's ~260 KiB (about 16 KiB of heap at 10 bits); the server
+         * states {@code server_max_window_bits} with this value in every response (RFC 7692 7.1.2.1
+         * allows it unasked), and a client that asks for a smaller window gets it.
+         */
+        public Builder compressionWindowBits(int bits) {
+            this.deflateOptions = deflateOptions.withServerMaxWindowBits(bits);
+            return this;
+        }
+
         /** The validated configuration. @throws IllegalArgumentException on an invalid setting */
         public ServerConfig config() {
             return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,

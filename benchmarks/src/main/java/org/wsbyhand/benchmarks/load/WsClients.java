@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  * Opens WebSocket client connections with Netty (NIO transport, so it runs anywhere): HTTP
  * upgrade, then masked frames; continuation frames are reassembled before the application
  * handler sees a message. Independent of ws-by-hand's own code, so it can measure our server and
- * the peers alike.
+ * the peers alike. With {@code compression} it offers permessage-deflate (Netty's compression
+ * handler) and compresses what it sends when the server agrees.
  */
 final class WsClients implements AutoCloseable {
 
@@ -37,8 +39,14 @@ final class WsClients implements AutoCloseable {
     private final EventLoopGroup group;
     private final URI uri;
     private final InetSocketAddress remote;
+    private final boolean compression;
 
     WsClients(String host, int port, String path, int threads) {
+        this(host, port, path, threads, false);
+    }
+
+    WsClients(String host, int port, String path, int threads, boolean compression) {
+        this.compression = compression;
         this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         this.uri = URI.create("ws://" + host + ":" + port + path);
         this.remote = new InetSocketAddress(host, port);
@@ -56,6 +64,7 @@ final class WsClients implements AutoCloseable {
                 .handshakeTimeoutMillis(15_000)
                 .dropPongFrames(true)
                 .withUTF8Validator(false) // every message's bytes are compared with what was sent
+                .allowExtensions(compression)
                 .build();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -65,9 +74,11 @@ final class WsClients implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024));
+                        if (compression) {
+                            ch.pipeline().addLast(new WebSocketClientCompressionHandler(MAX_MESSAGE));
+                        }
                         ch.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(64 * 1024),
                                 new WebSocketClientProtocolHandler(config),
                                 new WebSocketFrameAggregator(MAX_MESSAGE),
                                 new HandshakeWatcher(ready),

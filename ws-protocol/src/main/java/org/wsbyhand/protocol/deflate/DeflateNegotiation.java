@@ -22,16 +22,24 @@ import org.wsbyhand.protocol.handshake.Headers;
  * {@link #offer(DeflateOptions)} to the {@code ClientHandshake}, then check the result with
  * {@link #clientAgreement(HandshakeResult, DeflateOptions)}.
  *
- * <p><b>What a server built on this accepts.</b> {@link java.util.zip.Deflater} always compresses
- * with a 32 KiB window (15 bits) and {@link java.util.zip.Inflater} decompresses any window up to
- * 15 bits. So:
+ * <p><b>What a server built on this accepts.</b> This side compresses within any window of 8-15
+ * bits ({@link DeflateCompressor} below 15, {@link java.util.zip.Deflater} at 15) and
+ * {@link java.util.zip.Inflater} decompresses any window up to 15 bits. So, with
+ * {@link DeflateOptions#serverMaxWindowBits()} S and {@link DeflateOptions#clientMaxWindowBits()} C:
  * <ul>
+ *   <li>{@code server_max_window_bits=N}, N 8-15: accepted; the response states min(N, S) and the
+ *       server compresses within it (7.1.2.1: a server accepts by stating the same or a smaller
+ *       value). 8 is honoured as 8: {@link DeflateCompressor} makes no reference further back than
+ *       256 bytes (zlib's deflate cannot, and turns 8 into 9, which 7.1.2.1 does not allow a server
+ *       to answer).</li>
+ *   <li>No {@code server_max_window_bits} offered: when S is under 15 the response states
+ *       {@code server_max_window_bits=S} unasked, which 7.1.2.1 allows, so that the client can size
+ *       its decompressor; otherwise the parameter is left out.</li>
  *   <li>{@code client_max_window_bits}, with or without a value 8-15: accepted; the client may use a
- *       smaller window, our Inflater handles it. The response leaves the parameter out (7.1.2.2
- *       lets the server omit it), so the client keeps the window it offered.</li>
- *   <li>{@code server_max_window_bits=15}: accepted and echoed as {@code server_max_window_bits=15}.
- *       A value of 8-14 asks the server to compress with a window the Deflater cannot limit itself
- *       to, so that offer is declined (7.1.2.1 forbids answering with a larger value).</li>
+ *       smaller window, our Inflater handles it. When C is under 15 the response states
+ *       {@code client_max_window_bits} with C (or the client's smaller value); otherwise it leaves the
+ *       parameter out (7.1.2.2 lets the server omit it) and the client keeps the window it offered.
+ *       A client that did not offer the parameter is never sent it (7.1.2.2).</li>
  *   <li>{@code server_no_context_takeover}: accepted and echoed (7.1.1.1 requires it). Also stated
  *       unasked when {@link DeflateOptions#serverNoContextTakeover()} is set.</li>
  *   <li>{@code client_no_context_takeover}: accepted and echoed, which tells the server it may
@@ -41,13 +49,16 @@ import org.wsbyhand.protocol.handshake.Headers;
  *       none where one is required, a window size that is not exactly one of "8" to "15".</li>
  * </ul>
  *
- * <p><b>What a client built on this offers and accepts.</b> It offers {@code permessage-deflate},
- * plus the no-context-takeover parameters its {@link DeflateOptions} ask for, and never
- * {@code client_max_window_bits}: offering it would let the server demand a window the Deflater
- * cannot keep to. A response is rejected when it has an unknown, duplicated or malformed
- * parameter, {@code client_max_window_bits} (not offered, so 7.1.2.2 forbids it), or lacks
- * {@code server_no_context_takeover} although the offer asked for it (7.1.1.1). Any
- * {@code server_max_window_bits} 8-15 is fine: it only limits the server.
+ * <p><b>What a client built on this offers and accepts.</b> It offers {@code permessage-deflate}
+ * with {@code client_max_window_bits} (valued C when C is under 15, else without a value: it can
+ * keep to any window the server asks for), {@code server_max_window_bits=S} when S is under 15, and
+ * the no-context-takeover parameters its {@link DeflateOptions} ask for. A response is rejected when
+ * it has an unknown, duplicated or malformed parameter, a {@code client_max_window_bits} larger than
+ * the offered value (7.1.2.2), lacks {@code server_max_window_bits} or states a larger value than
+ * the offered S (7.1.2.1), or lacks {@code server_no_context_takeover} although the offer asked for
+ * it (7.1.1.1). Any {@code server_max_window_bits} 8-15 the client did not ask for is fine: it only
+ * limits the server. The client then compresses within the smaller of C and the response's
+ * {@code client_max_window_bits}.
  */
 public final class DeflateNegotiation {
 
@@ -133,7 +144,7 @@ public final class DeflateNegotiation {
         }
     }
 
-    /** The offer a client with {@code options} sends: {@code permessage-deflate} and its no-context-takeover wishes. */
+    /** The offer a client with {@code options} sends: {@code permessage-deflate}, its no-context-takeover and window wishes. */
     public static ExtensionOffer offer(DeflateOptions options) {
         return new ExtensionOffer(EXTENSION_NAME, offerParameters(options));
     }
@@ -173,19 +184,28 @@ public final class DeflateNegotiation {
         } catch (InvalidParameters e) {
             return Optional.empty();
         }
-        if (parsed.serverMaxWindowBits != ABSENT && parsed.serverMaxWindowBits < DeflateParameters.MAX_WINDOW_BITS) {
-            // 7.1.2.1: the response may not state a larger value than offered, and Deflater uses 15 bits.
-            return Optional.empty();
-        }
-        List<ExtensionParameter> response = new ArrayList<>(3);
+        List<ExtensionParameter> response = new ArrayList<>(4);
         if (parsed.serverNoContextTakeover || options.serverNoContextTakeover()) {
             response.add(ExtensionParameter.of(SERVER_NO_CONTEXT_TAKEOVER));
         }
         if (parsed.clientNoContextTakeover || options.clientNoContextTakeover()) {
             response.add(ExtensionParameter.of(CLIENT_NO_CONTEXT_TAKEOVER));
         }
+        int serverBits = options.serverMaxWindowBits();
         if (parsed.serverMaxWindowBits != ABSENT) {
-            response.add(ExtensionParameter.of(SERVER_MAX_WINDOW_BITS, Integer.toString(DeflateParameters.MAX_WINDOW_BITS)));
+            // 7.1.2.1: accepting the offer means stating the same or a smaller value.
+            serverBits = Math.min(serverBits, parsed.serverMaxWindowBits);
+        }
+        if (parsed.serverMaxWindowBits != ABSENT || serverBits < DeflateParameters.MAX_WINDOW_BITS) {
+            response.add(ExtensionParameter.of(SERVER_MAX_WINDOW_BITS, Integer.toString(serverBits)));
+        }
+        if (parsed.clientMaxWindowBits != ABSENT && options.clientMaxWindowBits() < DeflateParameters.MAX_WINDOW_BITS) {
+            // 7.1.2.2: only a client that offered the parameter may be told a window, at most its own value.
+            int clientBits = options.clientMaxWindowBits();
+            if (parsed.clientMaxWindowBits != NO_VALUE) {
+                clientBits = Math.min(clientBits, parsed.clientMaxWindowBits);
+            }
+            response.add(ExtensionParameter.of(CLIENT_MAX_WINDOW_BITS, Integer.toString(clientBits)));
         }
         return Optional.of(List.copyOf(response));
     }
@@ -205,34 +225,57 @@ public final class DeflateNegotiation {
 
     /** The parameters of the offer a client with {@code options} sends. */
     static List<ExtensionParameter> offerParameters(DeflateOptions options) {
-        List<ExtensionParameter> offer = new ArrayList<>(2);
+        List<ExtensionParameter> offer = new ArrayList<>(4);
         if (options.serverNoContextTakeover()) {
             offer.add(ExtensionParameter.of(SERVER_NO_CONTEXT_TAKEOVER));
         }
         if (options.clientNoContextTakeover()) {
             offer.add(ExtensionParameter.of(CLIENT_NO_CONTEXT_TAKEOVER));
         }
+        if (options.serverMaxWindowBits() < DeflateParameters.MAX_WINDOW_BITS) {
+            offer.add(ExtensionParameter.of(SERVER_MAX_WINDOW_BITS, Integer.toString(options.serverMaxWindowBits())));
+        }
+        // 7.1.2.2: without a value it says "I can keep to a window you choose", which this client can.
+        offer.add(options.clientMaxWindowBits() < DeflateParameters.MAX_WINDOW_BITS
+                ? ExtensionParameter.of(CLIENT_MAX_WINDOW_BITS, Integer.toString(options.clientMaxWindowBits()))
+                : ExtensionParameter.of(CLIENT_MAX_WINDOW_BITS));
         return List.copyOf(offer);
     }
 
     /**
      * Checks the server's response to the offer {@link #offerParameters} made with the same options, and
      * returns the agreement. When the client offered {@code client_no_context_takeover} the
-     * agreement has it whatever the server said: the offer promised it (7.1.1.2).
+     * agreement has it whatever the server said: the offer promised it (7.1.1.2); likewise a
+     * {@code client_max_window_bits} value it offered.
      *
      * @throws InvalidParameters when the response breaks RFC 7692 7.1 or asks what this client cannot do;
      *     the client must then fail the connection (section 7: _Fail the WebSocket Connection_)
      */
     static DeflateParameters checkResponse(List<ExtensionParameter> response, DeflateOptions options) throws InvalidParameters {
         Parsed parsed = parse(response, true);
-        if (parsed.clientMaxWindowBits != ABSENT) {
-            throw new InvalidParameters(CLIENT_MAX_WINDOW_BITS + " in a response to an offer without it (RFC 7692 7.1.2.2)");
+        int offeredClientBits = options.clientMaxWindowBits();
+        if (parsed.clientMaxWindowBits != ABSENT && parsed.clientMaxWindowBits > offeredClientBits) {
+            throw new InvalidParameters(CLIENT_MAX_WINDOW_BITS + "=" + parsed.clientMaxWindowBits
+                    + " is larger than the offered " + offeredClientBits + " (RFC 7692 7.1.2.2)");
+        }
+        int offeredServerBits = options.serverMaxWindowBits();
+        if (offeredServerBits < DeflateParameters.MAX_WINDOW_BITS) {
+            if (parsed.serverMaxWindowBits == ABSENT) {
+                throw new InvalidParameters("the response lacks the offered " + SERVER_MAX_WINDOW_BITS + " (RFC 7692 7.1.2.1)");
+            }
+            if (parsed.serverMaxWindowBits > offeredServerBits) {
+                throw new InvalidParameters(SERVER_MAX_WINDOW_BITS + "=" + parsed.serverMaxWindowBits
+                        + " is larger than the offered " + offeredServerBits + " (RFC 7692 7.1.2.1)");
+            }
         }
         if (options.serverNoContextTakeover() && !parsed.serverNoContextTakeover) {
             throw new InvalidParameters("the response lacks the offered " + SERVER_NO_CONTEXT_TAKEOVER + " (RFC 7692 7.1.1.1)");
         }
-        DeflateParameters agreed = toParameters(parsed);
-        return options.clientNoContextTakeover() ? agreed.withClientNoContextTakeover() : agreed;
+        // The client keeps to the window it offered even when the response leaves the parameter out.
+        int clientBits = parsed.clientMaxWindowBits != ABSENT ? parsed.clientMaxWindowBits : offeredClientBits;
+        int serverBits = parsed.serverMaxWindowBits != ABSENT ? parsed.serverMaxWindowBits : DeflateParameters.MAX_WINDOW_BITS;
+        return new DeflateParameters(parsed.serverNoContextTakeover,
+                parsed.clientNoContextTakeover || options.clientNoContextTakeover(), serverBits, clientBits);
     }
 
     // ---------------------------------------------------------------- parsing

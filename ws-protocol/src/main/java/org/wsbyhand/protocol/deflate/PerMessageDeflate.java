@@ -33,18 +33,21 @@ import org.wsbyhand.protocol.Violation;
  * are ignored (7.2.3.4 shows a sender appending them); the next message then starts a new stream
  * with an empty window.
  *
- * <p><b>Native memory.</b> The {@link Deflater} (about 260 KiB of zlib memory at the default memory
- * level) is created on the first compressed send, the {@link Inflater} (about 8 KiB of state plus a
- * 32 KiB window) on the first compressed receive. A side that uses no context takeover ends its
- * stream after every message, so between messages it holds nothing. {@link #close()} ends both; it
- * is idempotent, and the connection calls it when it closes, fails or learns the transport ended.
- * {@link #liveDeflaters()} and {@link #liveInflaters()} count the streams not yet ended,
+ * <p><b>Compressors and memory.</b> This side compresses within the window it agreed to (RFC 7692
+ * 7.1.2), or a smaller one its {@link DeflateOptions} ask for ({@link #sendWindowBits()}): with
+ * {@link Deflater} at 15 bits (about 260 KiB of native zlib memory at the default memory level),
+ * and with the pure-Java {@link DeflateCompressor} below 15 bits, which Deflater cannot do (its heap
+ * arrays scale with the window: about 16 KiB in all at 10 bits, see {@link DeflateCompressor#memoryBytes}).
+ * The compressor is created on the first compressed send, the {@link Inflater} (about 8 KiB of
+ * state plus a 32 KiB window) on the first compressed receive. A side that uses no context takeover
+ * ends its stream after every message, so between messages it holds nothing. {@link #close()} ends
+ * both; it is idempotent, and the connection calls it when it closes, fails or learns the transport
+ * ended. {@link #liveDeflaters()} and {@link #liveInflaters()} count the zlib streams not yet ended,
  * process-wide, for leak tests and monitoring.
  *
- * <p><b>Window sizes.</b> Deflater cannot compress with a window under 15 bits. When the agreement
- * limits this side's window below 15 bits, {@link #canCompress()} is false and every message goes
- * out uncompressed, which RFC 7692 always allows; {@link DeflateNegotiation} declines such offers
- * in the first place.
+ * <p><b>Window sizes.</b> Every window from 8 to 15 bits is honoured; {@link #canCompress()} is
+ * always true. A message compressed once for many connections ({@link #compressWithoutContext(ByteBuffer,
+ * int, int)}) must be compressed within the smallest {@link #sendWindowBits()} among them.
  *
  * <p>Not thread-safe: the owning connection's lock serializes calls.
  */
@@ -62,9 +65,13 @@ public final class PerMessageDeflate implements AutoCloseable {
     private final DeflateOptions options;
     private final boolean sendNoContextTakeover;
     private final boolean receiveNoContextTakeover;
-    private final boolean canCompress;
+    /** The largest window this side compresses with: the agreed one or, by this side's options, smaller. */
+    private final int sendWindowBits;
 
+    /** The 15-bit compressor; null below 15 bits or while none is needed. */
     private Deflater deflater;
+    /** The compressor below 15 bits; null at 15 bits or while none is needed. */
+    private DeflateCompressor compressor;
     private Inflater inflater;
     /** {@link #endInput()} was called: the next {@link #inflate} that returns 0 completes the message. */
     private boolean ending;
@@ -96,26 +103,50 @@ public final class PerMessageDeflate implements AutoCloseable {
         Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
         this.sendNoContextTakeover = parameters.noContextTakeover(role);
         this.receiveNoContextTakeover = parameters.noContextTakeover(peer);
-        this.canCompress = parameters.maxWindowBits(role) == DeflateParameters.MAX_WINDOW_BITS;
+        this.sendWindowBits = Math.min(parameters.maxWindowBits(role), options.maxWindowBits(role));
     }
 
     // ---------------------------------------------------------------- sending
 
-    /** Whether this side may send compressed messages at all (its agreed window is 15 bits). */
+    /**
+     * Whether this side may send compressed messages at all: always, since every window RFC 7692
+     * allows (8-15 bits) can be kept to. (Before {@link DeflateCompressor}, windows under 15 bits
+     * were not.)
+     */
     public boolean canCompress() {
-        return canCompress;
+        return true;
     }
 
-    /** Whether a whole message of {@code length} bytes is worth compressing: allowed and at least the minimum size. */
+    /**
+     * The largest LZ77 window this side compresses with, 8-15 bits: the smaller of the agreed
+     * {@link DeflateParameters#maxWindowBits} for this side and this side's own
+     * {@link DeflateOptions#maxWindowBits}. A sender may always use a smaller window than agreed.
+     */
+    public int sendWindowBits() {
+        return sendWindowBits;
+    }
+
+    /** Whether a whole message of {@code length} bytes is worth compressing: at least the minimum size. */
     public boolean shouldCompress(int length) {
-        return canCompress && length >= options.minMessageSize();
+        return length >= options.minMessageSize();
+    }
+
+    /**
+     * Whether a window of {@code windowBits} is compressed with {@link Deflater} rather than
+     * {@link DeflateCompressor}: only at 15 bits, the one window Deflater keeps to. There both give
+     * the same ratio and Deflater was measured faster at the default level (25 against 29 µs per
+     * chat message, 1.7 against 2.2 ms per 64 KiB text; the benchmarks module's
+     * {@code CompressCpuTime} and {@code CompressBenchmark}).
+     */
+    static boolean usesDeflater(int windowBits) {
+        return windowBits == DeflateParameters.MAX_WINDOW_BITS;
     }
 
     /**
      * Compresses a whole message, the remaining bytes of {@code message} (its position is not
      * moved), into the payload of one frame with RSV1 set.
      *
-     * @throws IllegalStateException after {@link #close()} or when {@link #canCompress()} is false
+     * @throws IllegalStateException after {@link #close()}
      */
     public byte[] compress(ByteBuffer message) {
         return compressFragment(message, true);
@@ -125,33 +156,53 @@ public final class PerMessageDeflate implements AutoCloseable {
      * Compresses one fragment of a message; the first fragment's frame carries RSV1, the others
      * not (RFC 7692 6.1). {@code fin} marks the last fragment, whose flush tail is removed.
      *
-     * @throws IllegalStateException after {@link #close()} or when {@link #canCompress()} is false
+     * @throws IllegalStateException after {@link #close()}
      */
     public byte[] compressFragment(ByteBuffer fragment, boolean fin) {
         checkOpen();
-        if (!canCompress) {
-            throw new IllegalStateException("the agreed window is " + parameters.maxWindowBits(role)
-                    + " bits; Deflater compresses with 15");
-        }
-        if (deflater == null) {
-            deflater = new Deflater(options.compressionLevel(), true);
-            LIVE_DEFLATERS.incrementAndGet();
-        } else if (sendContextStale) {
-            deflater.reset();
+        int inputLength = fragment.remaining();
+        byte[] out;
+        if (usesDeflater(sendWindowBits)) {
+            if (deflater == null) {
+                deflater = new Deflater(options.compressionLevel(), true);
+                LIVE_DEFLATERS.incrementAndGet();
+            } else if (sendContextStale) {
+                deflater.reset();
+            }
+            out = deflate(deflater, fragment);
+            if (fin) {
+                out = endMessage(out);
+                if (sendNoContextTakeover) {
+                    endDeflater();
+                }
+            }
+        } else {
+            if (compressor == null) {
+                // Without context takeover a whole message needs no window larger than itself.
+                boolean wholeMessageAlone = sendNoContextTakeover && fin;
+                compressor = new DeflateCompressor(options.compressionLevel(),
+                        wholeMessageAlone ? windowFor(inputLength, sendWindowBits) : sendWindowBits);
+            } else if (sendContextStale) {
+                compressor.reset();
+            }
+            out = compressor.compress(fragment, fin);
+            if (fin && sendNoContextTakeover) {
+                compressor = null;
+            }
         }
         sendContextStale = false;
-        int inputLength = fragment.remaining();
-        byte[] out = deflate(deflater, fragment);
         if (fin) {
-            out = endMessage(out);
-            if (sendNoContextTakeover) {
-                endDeflater();
-            }
             messagesCompressed++;
         }
         bytesBeforeCompression += inputLength;
         bytesAfterCompression += out.length;
         return out;
+    }
+
+    /** The smallest window of at least 8 bits that holds {@code length} bytes, at most {@code maxBits}. */
+    private static int windowFor(int length, int maxBits) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, length - 1));
+        return Math.max(DeflateParameters.MIN_WINDOW_BITS, Math.min(maxBits, bits));
     }
 
     /**
@@ -174,7 +225,7 @@ public final class PerMessageDeflate implements AutoCloseable {
     /**
      * Tells this side that a message compressed by {@link #compressWithoutContext} was sent on its
      * connection. The peer's window now holds that message and no longer ends with what this side's
-     * Deflater remembers, so the next message starts with an empty window.
+     * compressor remembers, so the next message starts with an empty window.
      */
     public void messageSentWithoutContext() {
         sendContextStale = true;
@@ -182,11 +233,23 @@ public final class PerMessageDeflate implements AutoCloseable {
 
     /**
      * Compresses a whole message with an empty window and a Deflater of its own, which is ended
-     * before returning. The payload is valid on every connection whose sending side may compress
-     * (a 15-bit window), whatever its context takeover, provided that connection is told with
-     * {@link #messageSentWithoutContext()}: a broadcast can compress once for many recipients.
+     * before returning: {@link #compressWithoutContext(ByteBuffer, int, int)} with a 15-bit window.
      */
     public static byte[] compressWithoutContext(ByteBuffer message, int level) {
+        return compressWithoutContext(message, level, DeflateParameters.MAX_WINDOW_BITS);
+    }
+
+    /**
+     * Compresses a whole message with an empty window and a compressor of its own, making no
+     * reference further back than 2^windowBits bytes. The payload is valid on every connection whose
+     * {@link #sendWindowBits()} is at least {@code windowBits}, whatever its context takeover,
+     * provided that connection is told with {@link #messageSentWithoutContext()}: a broadcast can
+     * compress once for many recipients.
+     */
+    public static byte[] compressWithoutContext(ByteBuffer message, int level, int windowBits) {
+        if (!usesDeflater(windowBits)) {
+            return new DeflateCompressor(level, windowFor(message.remaining(), windowBits)).compress(message, true);
+        }
         Deflater deflater = new Deflater(level, true);
         LIVE_DEFLATERS.incrementAndGet();
         try {
@@ -394,7 +457,8 @@ public final class PerMessageDeflate implements AutoCloseable {
     }
 
     /**
-     * Ends the zlib streams, releasing their native memory now rather than at garbage collection.
+     * Ends the zlib streams, releasing their native memory now rather than at garbage collection, and
+     * drops the pure-Java compressor.
      * Idempotent; afterwards compressing or inflating throws {@link IllegalStateException}.
      */
     @Override
@@ -417,9 +481,9 @@ public final class PerMessageDeflate implements AutoCloseable {
         return LIVE_INFLATERS.get();
     }
 
-    /** Whether this instance holds a Deflater now (for tests of the memory policy). */
+    /** Whether this instance holds a compressor (Deflater or DeflateCompressor) now, for tests of the memory policy. */
     boolean holdsDeflater() {
-        return deflater != null;
+        return deflater != null || compressor != null;
     }
 
     /** Whether this instance holds an Inflater now. */
@@ -428,6 +492,7 @@ public final class PerMessageDeflate implements AutoCloseable {
     }
 
     private void endDeflater() {
+        compressor = null;
         if (deflater != null) {
             deflater.end();
             deflater = null;

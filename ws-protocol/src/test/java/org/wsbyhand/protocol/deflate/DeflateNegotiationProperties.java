@@ -47,9 +47,11 @@ class DeflateNegotiationProperties {
 
     @Provide
     Arbitrary<DeflateOptions> options() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false))
-                .as((server, client) -> DeflateOptions.defaults().withServerNoContextTakeover(server)
-                        .withClientNoContextTakeover(client));
+        Arbitrary<Integer> windows = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(2, Arbitraries.just(15)), net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(8, 14)));
+        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false), windows, windows)
+                .as((server, client, serverBits, clientBits) -> DeflateOptions.defaults().withServerNoContextTakeover(server)
+                        .withClientNoContextTakeover(client).withServerMaxWindowBits(serverBits).withClientMaxWindowBits(clientBits));
     }
 
     @Property(tries = 2000)
@@ -70,9 +72,9 @@ class DeflateNegotiationProperties {
             switch (param.name()) {
                 case "server_no_context_takeover", "client_no_context_takeover" -> assertNull(param.value());
                 case "server_max_window_bits" -> {
-                    // 7.1.2.1: the same or a smaller value than offered, and only if the Deflater can keep to it.
+                    // 7.1.2.1: the same or a smaller value than offered, never above the server's own limit.
                     int bits = Integer.parseInt(param.value());
-                    assertEquals(15, bits);
+                    assertTrue(bits >= 8 && bits <= options.serverMaxWindowBits(), param.toString());
                     if (offered.containsKey(param.name())) {
                         assertTrue(bits <= Integer.parseInt(offered.get(param.name())));
                     }
@@ -90,9 +92,13 @@ class DeflateNegotiationProperties {
         if (offered.containsKey("server_no_context_takeover")) {
             assertTrue(seen.contains("server_no_context_takeover"));
         }
-        // The server's own side of the agreement reads back from the response.
+        // 7.1.2.1: an offered server_max_window_bits is accepted by stating one.
+        if (offered.containsKey("server_max_window_bits")) {
+            assertTrue(seen.contains("server_max_window_bits"));
+        }
+        // The server's own side of the agreement reads back from the response, within its window option.
         DeflateParameters agreed = assertDoesNotThrow(() -> DeflateNegotiation.agreement(answer));
-        assertEquals(15, agreed.serverMaxWindowBits(), "the Deflater's window");
+        assertTrue(agreed.serverMaxWindowBits() <= options.serverMaxWindowBits(), "the server's window option");
     }
 
     @Property(tries = 1000)
@@ -100,7 +106,8 @@ class DeflateNegotiationProperties {
             @ForAll @Size(max = 6) List<@From("params") ExtensionParameter> response, @ForAll("options") DeflateOptions options) {
         try {
             DeflateParameters agreed = DeflateNegotiation.checkResponse(response, options);
-            assertEquals(15, agreed.clientMaxWindowBits(), "the client compresses with the Deflater's window");
+            assertTrue(agreed.clientMaxWindowBits() <= options.clientMaxWindowBits(), "the client's window option");
+            assertTrue(agreed.serverMaxWindowBits() <= options.serverMaxWindowBits(), "the window the client asked for");
             if (options.clientNoContextTakeover()) {
                 assertTrue(agreed.clientNoContextTakeover());
             }
@@ -119,6 +126,11 @@ class DeflateNegotiationProperties {
         assertEquals(client.serverNoContextTakeover() || server.serverNoContextTakeover(), serverSide.serverNoContextTakeover());
         assertEquals(client.clientNoContextTakeover() || server.clientNoContextTakeover(), serverSide.clientNoContextTakeover());
         assertEquals(serverSide.clientNoContextTakeover(), clientSide.clientNoContextTakeover());
+        assertEquals(serverSide.serverMaxWindowBits(), clientSide.serverMaxWindowBits());
+        assertEquals(Math.min(client.serverMaxWindowBits(), server.serverMaxWindowBits()), serverSide.serverMaxWindowBits());
+        // Each side compresses within the smaller of what it was told and what it chose.
+        assertEquals(Math.min(client.clientMaxWindowBits(), server.clientMaxWindowBits()),
+                Math.min(clientSide.clientMaxWindowBits(), client.clientMaxWindowBits()));
     }
 
     @Property(tries = 1000)
@@ -146,7 +158,7 @@ class DeflateNegotiationProperties {
             String value = param.value();
             boolean ok = switch (param.name()) {
                 case "server_no_context_takeover", "client_no_context_takeover" -> value == null;
-                case "server_max_window_bits" -> "15".equals(value);
+                case "server_max_window_bits" -> value != null && windowValues.contains(value);
                 default -> value == null || windowValues.contains(value);
             };
             if (!ok) {

@@ -64,6 +64,32 @@ class DeflateNegotiationTest {
             assertEquals(Optional.of(List.of(p("server_max_window_bits", "15"))), accept(p("server_max_window_bits", "15")));
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"8", "9", "10", "11", "12", "13", "14"})
+        void everySmallerServerWindowAndStatesItAsOffered(String bits) {
+            assertEquals(Optional.of(List.of(p("server_max_window_bits", bits))), accept(p("server_max_window_bits", bits)));
+        }
+
+        @Test
+        void aServerWindowOptionStatedUnaskedAndTheSmallerOfOfferAndOptionWhenAsked() {
+            DeflateOptions tenBits = DEFAULTS.withServerMaxWindowBits(10);
+            assertEquals(Optional.of(List.of(p("server_max_window_bits", "10"))), DeflateNegotiation.accept(List.of(), tenBits));
+            assertEquals(Optional.of(List.of(p("server_max_window_bits", "10"))),
+                    DeflateNegotiation.accept(List.of(p("server_max_window_bits", "12")), tenBits));
+            assertEquals(Optional.of(List.of(p("server_max_window_bits", "9"))),
+                    DeflateNegotiation.accept(List.of(p("server_max_window_bits", "9")), tenBits));
+        }
+
+        @Test
+        void aClientWindowOptionStatedOnlyToClientsThatOfferedTheParameter() {
+            DeflateOptions tenBits = DEFAULTS.withClientMaxWindowBits(10);
+            assertEquals(Optional.of(List.of()), DeflateNegotiation.accept(List.of(), tenBits));
+            assertEquals(Optional.of(List.of(p("client_max_window_bits", "10"))),
+                    DeflateNegotiation.accept(List.of(p("client_max_window_bits")), tenBits));
+            assertEquals(Optional.of(List.of(p("client_max_window_bits", "9"))),
+                    DeflateNegotiation.accept(List.of(p("client_max_window_bits", "9")), tenBits));
+        }
+
         @Test
         void serverNoContextTakeoverAndEchoesIt() {
             assertEquals(Optional.of(List.of(p("server_no_context_takeover"))), accept(p("server_no_context_takeover")));
@@ -92,12 +118,6 @@ class DeflateNegotiationTest {
 
     @Nested
     class ServerDeclines {
-
-        @ParameterizedTest
-        @ValueSource(strings = {"8", "9", "12", "14"})
-        void aServerWindowSmallerThanTheDeflatersFifteenBits(String bits) {
-            assertEquals(Optional.empty(), accept(p("server_max_window_bits", bits)));
-        }
 
         @ParameterizedTest
         @ValueSource(strings = {"7", "16", "0", "08", "015", "+9", "-1", "fifteen", "99999999999"})
@@ -161,14 +181,42 @@ class DeflateNegotiationTest {
     class Client {
 
         @Test
-        void offersNothingButTheExtensionByDefault() {
-            assertEquals(List.of(), DeflateNegotiation.offerParameters(DEFAULTS));
+        void offersClientMaxWindowBitsWithoutAValueByDefaultBecauseItKeepsToAnyWindow() {
+            assertEquals(List.of(p("client_max_window_bits")), DeflateNegotiation.offerParameters(DEFAULTS));
         }
 
         @Test
         void offersNoContextTakeoverWhenConfiguredTo() {
-            assertEquals(List.of(p("server_no_context_takeover"), p("client_no_context_takeover")),
+            assertEquals(List.of(p("server_no_context_takeover"), p("client_no_context_takeover"), p("client_max_window_bits")),
                     DeflateNegotiation.offerParameters(DEFAULTS.withNoContextTakeover()));
+        }
+
+        @Test
+        void offersItsWindowLimitsWhenConfiguredTo() {
+            assertEquals(List.of(p("server_max_window_bits", "10"), p("client_max_window_bits", "9")),
+                    DeflateNegotiation.offerParameters(DEFAULTS.withServerMaxWindowBits(10).withClientMaxWindowBits(9)));
+        }
+
+        @Test
+        void compressesWithinTheClientWindowTheServerStatesOrTheOneItOffered() throws InvalidParameters {
+            assertEquals(new DeflateParameters(false, false, 15, 10),
+                    DeflateNegotiation.checkResponse(List.of(p("client_max_window_bits", "10")), DEFAULTS));
+            assertEquals(new DeflateParameters(false, false, 15, 12),
+                    DeflateNegotiation.checkResponse(List.of(), DEFAULTS.withClientMaxWindowBits(12)));
+        }
+
+        @Test
+        void rejectsAClientWindowLargerThanItOffered() {
+            assertThrows(InvalidParameters.class, () -> DeflateNegotiation.checkResponse(
+                    List.of(p("client_max_window_bits", "13")), DEFAULTS.withClientMaxWindowBits(12)));
+        }
+
+        @Test
+        void rejectsAResponseWithoutTheServerWindowItAskedForOrWithALargerOne() {
+            DeflateOptions tenBits = DEFAULTS.withServerMaxWindowBits(10);
+            assertThrows(InvalidParameters.class, () -> DeflateNegotiation.checkResponse(List.of(), tenBits));
+            assertThrows(InvalidParameters.class, () -> DeflateNegotiation.checkResponse(
+                    List.of(p("server_max_window_bits", "11")), tenBits));
         }
 
         @Test
@@ -187,14 +235,6 @@ class DeflateNegotiationTest {
         void keepsTheClientNoContextTakeoverItOfferedEvenWhenTheServerIsSilent() throws InvalidParameters {
             DeflateOptions options = DEFAULTS.withClientNoContextTakeover(true);
             assertTrue(DeflateNegotiation.checkResponse(List.of(), options).clientNoContextTakeover());
-        }
-
-        @Test
-        void rejectsClientMaxWindowBitsItDidNotOffer() {
-            assertThrows(InvalidParameters.class,
-                    () -> DeflateNegotiation.checkResponse(List.of(p("client_max_window_bits", "15")), DEFAULTS));
-            assertThrows(InvalidParameters.class,
-                    () -> DeflateNegotiation.checkResponse(List.of(p("client_max_window_bits", "10")), DEFAULTS));
         }
 
         @Test
@@ -232,13 +272,14 @@ class DeflateNegotiationTest {
         void theServerAcceptsTheFirstAcceptableOfSeveralOffers() throws HandshakeException {
             HandshakeResult result = serverAccepts(DEFAULTS,
                     "permessage-deflate; server_max_window_bits=10, permessage-deflate; client_max_window_bits=\"12\", x-other");
-            assertEquals(List.of("permessage-deflate"), result.response().headers().all("Sec-WebSocket-Extensions"));
-            assertEquals(Optional.of(DeflateParameters.defaults()), DeflateNegotiation.serverAgreement(result));
+            assertEquals(List.of("permessage-deflate; server_max_window_bits=10"),
+                    result.response().headers().all("Sec-WebSocket-Extensions"));
+            assertEquals(Optional.of(new DeflateParameters(false, false, 10, 15)), DeflateNegotiation.serverAgreement(result));
         }
 
         @Test
         void theServerDeclinesWhenNoOfferIsAcceptable() throws HandshakeException {
-            HandshakeResult result = serverAccepts(DEFAULTS, "permessage-deflate; server_max_window_bits=9, permessage-deflate; mux");
+            HandshakeResult result = serverAccepts(DEFAULTS, "permessage-deflate; server_max_window_bits=16, permessage-deflate; mux");
             assertEquals(List.of(), result.response().headers().all("Sec-WebSocket-Extensions"));
             assertEquals(Optional.empty(), DeflateNegotiation.serverAgreement(result));
         }
@@ -266,7 +307,7 @@ class DeflateNegotiationTest {
         void theClientOffersTheExtensionInItsRequest() {
             ClientHandshake client = ClientHandshake.builder("server.example.com")
                     .extension(DeflateNegotiation.offer(DEFAULTS.withServerNoContextTakeover(true))).build();
-            assertEquals(List.of("permessage-deflate; server_no_context_takeover"),
+            assertEquals(List.of("permessage-deflate; server_no_context_takeover; client_max_window_bits"),
                     client.request().headers().all("Sec-WebSocket-Extensions"));
         }
 
@@ -283,10 +324,10 @@ class DeflateNegotiationTest {
         }
 
         @Test
-        void theClientFailsTheHandshakeOnAWindowItCannotKeepTo() throws HandshakeException {
-            HandshakeResult result = clientValidates(DEFAULTS, "permessage-deflate; client_max_window_bits=10");
+        void theClientFailsTheHandshakeOnAWindowLargerThanItOffered() throws HandshakeException {
+            HandshakeResult result = clientValidates(DEFAULTS.withClientMaxWindowBits(9), "permessage-deflate; client_max_window_bits=10");
             HandshakeException e = assertThrows(HandshakeException.class,
-                    () -> DeflateNegotiation.clientAgreement(result, DEFAULTS));
+                    () -> DeflateNegotiation.clientAgreement(result, DEFAULTS.withClientMaxWindowBits(9)));
             assertEquals(HandshakeFailure.INVALID_EXTENSION_PARAMETERS, e.failure());
             assertEquals(101, e.status());
         }
@@ -307,7 +348,7 @@ class DeflateNegotiationTest {
         void theOfferIsAnExtensionOfferNamedPermessageDeflate() {
             ExtensionOffer offer = DeflateNegotiation.offer(DEFAULTS);
             assertEquals("permessage-deflate", offer.name());
-            assertEquals(List.of(), offer.parameters());
+            assertEquals(List.of(p("client_max_window_bits")), offer.parameters());
         }
     }
 }

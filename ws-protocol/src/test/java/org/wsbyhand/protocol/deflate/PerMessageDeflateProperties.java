@@ -1,6 +1,7 @@
 package org.wsbyhand.protocol.deflate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -75,6 +76,36 @@ class PerMessageDeflateProperties {
                 }
                 payloads.add(sender.compressFragment(ByteBuffer.wrap(message, start, message.length - start), true));
                 assertArrayEquals(message, inflateInChunks(receiver, payloads, chunkSize));
+            }
+        }
+    }
+
+    @Property(tries = 200)
+    void eachSideCompressesWithinTheWindowItAgreedToWhateverItsRoleAndTheOtherSideInflatesIt(
+            @ForAll @Size(min = 1, max = 5) List<@From("messages") byte[]> messages,
+            @ForAll @IntRange(min = 8, max = 15) int agreedBits,
+            @ForAll @IntRange(min = 8, max = 15) int ownLimit,
+            @ForAll boolean noContextTakeover,
+            @ForAll boolean serverSends) throws ProtocolException {
+        Role senderRole = serverSends ? Role.SERVER : Role.CLIENT;
+        Role receiverRole = serverSends ? Role.CLIENT : Role.SERVER;
+        DeflateParameters agreed = serverSends
+                ? new DeflateParameters(noContextTakeover, false, agreedBits, 15)
+                : new DeflateParameters(false, noContextTakeover, 15, agreedBits);
+        DeflateOptions options = serverSends ? DeflateOptions.defaults().withServerMaxWindowBits(ownLimit)
+                : DeflateOptions.defaults().withClientMaxWindowBits(ownLimit);
+        int window = Math.min(agreedBits, ownLimit);
+        WindowCheckingInflater windowed = new WindowCheckingInflater(window);
+        try (PerMessageDeflate sender = new PerMessageDeflate(senderRole, agreed, options);
+                PerMessageDeflate receiver = new PerMessageDeflate(receiverRole, agreed, DeflateOptions.defaults())) {
+            assertEquals(window, sender.sendWindowBits());
+            for (byte[] message : messages) {
+                byte[] compressed = sender.compress(ByteBuffer.wrap(message));
+                assertArrayEquals(message, windowed.inflate(compressed, false), "within " + window + " bits");
+                if (noContextTakeover) {
+                    windowed.reset();
+                }
+                assertArrayEquals(message, inflateInChunks(receiver, List.of(compressed), 4096));
             }
         }
     }

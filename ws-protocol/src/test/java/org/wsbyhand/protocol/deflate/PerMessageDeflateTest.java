@@ -313,11 +313,52 @@ class PerMessageDeflateTest {
         }
 
         @Test
-        void aServerWhoseWindowIsLimitedBelowFifteenBitsDoesNotCompress() {
-            try (PerMessageDeflate deflate = server(new DeflateParameters(false, false, 10, 15))) {
-                assertFalse(deflate.canCompress());
-                assertFalse(deflate.shouldCompress(100_000));
-                assertThrows(IllegalStateException.class, () -> deflate.compress(ByteBuffer.wrap(HELLO)));
+        void aServerWhoseWindowIsLimitedBelowFifteenBitsCompressesWithinItWithoutAnyDeflater() throws ProtocolException {
+            long deflaters = PerMessageDeflate.liveDeflaters();
+            try (PerMessageDeflate deflate = server(new DeflateParameters(false, false, 10, 15));
+                    PerMessageDeflate receiver = client(new DeflateParameters(false, false, 10, 15))) {
+                assertTrue(deflate.canCompress());
+                assertEquals(10, deflate.sendWindowBits());
+                byte[] first = deflate.compress(ByteBuffer.wrap(HELLO));
+                assertArrayEquals(hex("f2 48 cd c9 c9 07 00"), first);
+                assertArrayEquals(HELLO, inflate(receiver, first));
+                assertArrayEquals(HELLO, inflate(receiver, deflate.compress(ByteBuffer.wrap(HELLO))));
+                assertTrue(deflate.holdsDeflater());
+                assertEquals(deflaters, PerMessageDeflate.liveDeflaters(), "no zlib stream");
+            }
+        }
+
+        @Test
+        void theSendWindowIsTheSmallerOfTheAgreedOneAndThisSidesOption() {
+            DeflateOptions twelve = DeflateOptions.defaults().withServerMaxWindowBits(12).withClientMaxWindowBits(11);
+            assertEquals(12, new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), twelve).sendWindowBits());
+            assertEquals(9, new PerMessageDeflate(Role.SERVER, new DeflateParameters(false, false, 9, 15), twelve).sendWindowBits());
+            assertEquals(11, new PerMessageDeflate(Role.CLIENT, DeflateParameters.defaults(), twelve).sendWindowBits());
+            assertEquals(8, new PerMessageDeflate(Role.CLIENT, new DeflateParameters(false, false, 15, 8), twelve).sendWindowBits());
+        }
+
+        @Test
+        void withoutContextTakeoverASmallWindowServerHoldsNoCompressorBetweenMessages() throws ProtocolException {
+            try (PerMessageDeflate deflate = server(new DeflateParameters(true, false, 10, 15));
+                    PerMessageDeflate receiver = client(new DeflateParameters(true, false, 10, 15))) {
+                byte[] message = "hello hello hello hello hello hello".getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(message, inflate(receiver, deflate.compress(ByteBuffer.wrap(message))));
+                    assertFalse(deflate.holdsDeflater());
+                }
+            }
+        }
+
+        @Test
+        void aMessageCompressedWithoutContextForASmallWindowInflatesOnAConnectionWithThatWindow() throws ProtocolException {
+            byte[] message = "a chat message, a chat message, a chat message".repeat(40).getBytes(StandardCharsets.US_ASCII);
+            try (PerMessageDeflate sender = server(new DeflateParameters(false, false, 9, 15));
+                    PerMessageDeflate receiver = client(new DeflateParameters(false, false, 9, 15))) {
+                assertArrayEquals(message, inflate(receiver, sender.compress(ByteBuffer.wrap(message))));
+                byte[] shared = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(message), 6, sender.sendWindowBits());
+                sender.messageSentWithoutContext();
+                assertArrayEquals(message, inflate(receiver, shared));
+                assertArrayEquals(message, inflate(receiver, sender.compress(ByteBuffer.wrap(message))));
             }
         }
 

@@ -559,7 +559,7 @@ public final class Connection {
 
     /**
      * Whether this connection sends compressed messages: permessage-deflate was negotiated, this
-     * side's agreed window is one the Deflater can keep to, and the zlib state is not released.
+     * side's compressor is not released.
      * Frames pre-encoded with RSV1 may be passed to {@link #sendEncoded} only then.
      */
     public boolean compresses() {

@@ -20,13 +20,16 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
  * Peer: a Netty 4.2 WebSocket server (NIO transport, {@code WebSocketServerProtocolHandler} with
  * its default UTF-8 validation) written the idiomatic fast way: an echo writes the received frame
  * object back and flushes once per read batch; a broadcast writes one frame to a channel group
- * (with void promises), which shares the payload among recipients. Usage: {@code NettyServer PORT [echo|broadcast]}.
+ * (with void promises), which shares the payload among recipients. Usage:
+ * {@code NettyServer PORT [echo|broadcast] [deflate]}; {@code deflate} adds Netty's
+ * {@code WebSocketServerCompressionHandler} (permessage-deflate, zlib through {@code java.util.zip}).
  */
 public final class NettyServer {
 
@@ -35,6 +38,7 @@ public final class NettyServer {
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
         boolean broadcast = args.length > 1 && args[1].equals("broadcast");
+        boolean deflate = args.length > 2 && args[2].equals("deflate");
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ChannelGroup everyone = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -42,6 +46,7 @@ public final class NettyServer {
                 .websocketPath("/")
                 .checkStartsWith(true)
                 .maxFramePayloadLength(PeerLimits.MAX_MESSAGE)
+                .allowExtensions(deflate)
                 .build();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -51,10 +56,11 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new HttpServerCodec(),
-                                new HttpObjectAggregator(64 * 1024),
-                                new WebSocketServerProtocolHandler(config),
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024));
+                        if (deflate) {
+                            ch.pipeline().addLast(new WebSocketServerCompressionHandler(0));
+                        }
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(config),
                                 broadcast ? new Broadcast(everyone) : new Echo());
                     }
                 });

@@ -70,6 +70,8 @@ public final class Connection {
     private CloseCode closeCode;
     private String closeReason = "";
     private boolean closeReceived;
+    /** This side started the closing handshake ({@link #close}): no more messages are delivered. */
+    private boolean closeSent;
 
     /*
      * Terminal transitions wait for the events decoded before them, so that whatever the caller
@@ -275,7 +277,7 @@ public final class Connection {
             }
             if (event instanceof Event.Close) {
                 applyPeerClose();
-            } else if (state == State.CLOSING && (event instanceof Event.Text || event instanceof Event.Binary)) {
+            } else if (closeSent && (event instanceof Event.Text || event instanceof Event.Binary)) {
                 continue; // this side has closed: messages still queued are not delivered
             }
             return event;
@@ -500,7 +502,9 @@ public final class Connection {
         }
         queueControl(Opcode.CLOSE, payload);
         state = State.CLOSING;
+        closeSent = true;
         resetMessage(); // a message in progress will not be delivered: give its buffer back now
+        receiver.dropRestOfDataFrame();
         closeCode = code;
         closeReason = reason == null ? "" : reason;
     }
@@ -665,6 +669,13 @@ public final class Connection {
         private boolean frameDeliveredWhole;
         /** The data frame being received is dropped unread (this side is closing). */
         private boolean discarding;
+
+        /** This side closed while a data frame was arriving: the rest of it is dropped too. */
+        void dropRestOfDataFrame() {
+            if (frameOpcode != null && !frameOpcode.isControl()) {
+                discarding = true;
+            }
+        }
 
         // The control frame being received (at most 125 bytes).
         private byte[] control;

@@ -36,7 +36,7 @@ class FrameDecoderFuzzTest {
 
     private static final int[] FRAME_LIMITS = {125, 126, 1000, 65536};
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "45s")
     void decoderDeliversExactlyTheFramesOfAWholeBufferReadingInAnyChunking(byte[] input) {
         FuzzInput in = new FuzzInput(input);
         int config = in.nextByte();

@@ -15,6 +15,7 @@ public final class FuzzInput {
     private final byte[] data;
     private int position;
 
+    /** A reader of {@code data} from its first byte. */
     public FuzzInput(byte[] data) {
         this.data = data;
     }
@@ -32,26 +33,6 @@ public final class FuzzInput {
     /** The next byte as 0-255, or 0 past the end. */
     public int nextByte() {
         return position < data.length ? data[position++] & 0xFF : 0;
-    }
-
-    /** The next byte reduced to 0 .. {@code bound - 1}. */
-    public int nextInt(int bound) {
-        return nextByte() % bound;
-    }
-
-    /** The next two bytes, big-endian, or zeros past the end. */
-    public int nextShort() {
-        return (nextByte() << 8) | nextByte();
-    }
-
-    /** The next four bytes, big-endian, or zeros past the end. */
-    public int nextInt() {
-        return (nextShort() << 16) | nextShort();
-    }
-
-    /** The low bit of the next byte. */
-    public boolean nextBoolean() {
-        return (nextByte() & 1) != 0;
     }
 
     /** The next {@code length} bytes, fewer if the input ends first. */

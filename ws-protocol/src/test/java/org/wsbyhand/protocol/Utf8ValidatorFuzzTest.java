@@ -11,7 +11,9 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Fuzzes {@link Utf8Validator} against the JDK's strict UTF-8 decoder ({@code REPORT} on malformed
@@ -22,8 +24,8 @@ import java.util.HexFormat;
  * would change the answer if the validator read outside its range), then the bytes to validate.
  *
  * <p>Checked: after every chunk, {@link Utf8Validator#feed} says "still valid" exactly when the
- * bytes so far are a prefix of some well-formed UTF-8 (the JDK decides, see
- * {@link #couldStillBeValid}), and once it said "invalid" it keeps saying so;
+ * bytes so far are a prefix of some well-formed UTF-8 (the JDK decides, see {@link JdkPrefixCheck}),
+ * and once it said "invalid" it keeps saying so;
  * {@link Utf8Validator#isComplete()} at the end and the static {@link Utf8Validator#isValid} agree
  * with the JDK on the whole input; after {@link Utf8Validator#reset()} the validator answers as a
  * fresh one.
@@ -33,6 +35,12 @@ class Utf8ValidatorFuzzTest {
     /** Bytes that complete a cut-off sequence in every range of the well-formed table. */
     private static final byte[] COMPLETIONS = HexFormat.of().parseHex("808f909fa0bf");
 
+    /** The JDK's answer for each cut-off tail of one to three bytes seen so far (the search is costly). */
+    private static final Map<Integer, Boolean> COMPLETABLE = new HashMap<>();
+
+    /** The JDK's strict decoder; {@code decode(ByteBuffer)} resets it before each use. */
+    private static final CharsetDecoder STRICT = strictDecoder();
+
     @FuzzTest(maxDuration = "45s")
     void validatorAgreesWithTheJdkDecoderOnEveryInputAndEveryChunking(byte[] input) {
         FuzzInput in = new FuzzInput(input);
@@ -41,6 +49,7 @@ class Utf8ValidatorFuzzTest {
         byte[] bytes = in.rest();
 
         Utf8Validator validator = new Utf8Validator();
+        JdkPrefixCheck jdkSoFar = new JdkPrefixCheck();
         boolean validSoFar = true;
         int fed = 0;
         for (ByteBuffer chunk : chunker.cut(bytes)) {
@@ -52,7 +61,7 @@ class Utf8ValidatorFuzzTest {
             chunk.get(poisoned, placement, length);
             boolean answer = validator.feed(poisoned, placement, length);
             fed += length;
-            boolean expected = couldStillBeValid(Arrays.copyOf(bytes, fed));
+            boolean expected = jdkSoFar.feed(Arrays.copyOfRange(bytes, fed - length, fed));
             if (!validSoFar) {
                 assertEquals(false, answer, "feed said valid again after saying invalid, at byte " + fed);
             }
@@ -75,7 +84,7 @@ class Utf8ValidatorFuzzTest {
     /** Whether the JDK's strict decoder accepts the bytes as a whole. */
     static boolean jdkAccepts(byte[] bytes) {
         try {
-            strictDecoder().decode(ByteBuffer.wrap(bytes));
+            STRICT.decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -83,20 +92,39 @@ class Utf8ValidatorFuzzTest {
     }
 
     /**
-     * Whether some bytes appended to {@code prefix} would make it well-formed UTF-8: the JDK decodes
-     * every complete character, and the cut-off character at the end, if any, completes to one the
-     * JDK accepts with at most three more bytes.
+     * Whether the bytes fed so far could still become well-formed UTF-8, by the JDK's strict decoder
+     * fed the same bytes as they come: it must decode every complete character without error, and
+     * the cut-off character it keeps back at the end, if any, must complete to one it accepts with
+     * at most three more bytes.
      */
-    static boolean couldStillBeValid(byte[] prefix) {
-        CharsetDecoder decoder = strictDecoder();
-        ByteBuffer in = ByteBuffer.wrap(prefix);
-        CharBuffer out = CharBuffer.allocate(prefix.length + 1);
-        CoderResult result = decoder.decode(in, out, false);
-        if (result.isError()) {
-            return false;
+    private static final class JdkPrefixCheck {
+        private final CharsetDecoder decoder = strictDecoder();
+        private byte[] keptBack = new byte[0];
+        private boolean broken;
+
+        boolean feed(byte[] more) {
+            if (broken) {
+                return false;
+            }
+            ByteBuffer in = ByteBuffer.allocate(keptBack.length + more.length).put(keptBack).put(more).flip();
+            CharBuffer out = CharBuffer.allocate(in.remaining() + 2);
+            CoderResult result = decoder.decode(in, out, false);
+            if (result.isError()) {
+                broken = true;
+                return false;
+            }
+            keptBack = new byte[in.remaining()];
+            in.get(keptBack);
+            return keptBack.length == 0 || COMPLETABLE.computeIfAbsent(key(keptBack), k -> completes(keptBack, 0));
         }
-        byte[] tail = Arrays.copyOfRange(prefix, in.position(), prefix.length);
-        return tail.length == 0 || completes(tail, 0);
+
+        private static int key(byte[] tail) {
+            int key = tail.length;
+            for (byte b : tail) {
+                key = (key << 8) | (b & 0xFF);
+            }
+            return key;
+        }
     }
 
     private static boolean completes(byte[] bytes, int appended) {

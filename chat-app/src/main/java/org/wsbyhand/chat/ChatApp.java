@@ -5,12 +5,16 @@ import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.chat.redis.RedisBroadcaster;
 import org.wsbyhand.chat.redis.RedisMessageStore;
 import org.wsbyhand.chat.redis.RedisSettings;
+import org.wsbyhand.server.ServerStats;
 import org.wsbyhand.server.StaticFiles;
 import org.wsbyhand.server.WebSocketServer;
 
@@ -20,6 +24,10 @@ import org.wsbyhand.server.WebSocketServer;
  *
  * <p>Run {@link #main} with the options of {@link ChatConfig}, or embed it: {@link #start} returns
  * once the port is bound, {@link #close} shuts it down gracefully (clients get 1001 Going Away).
+ *
+ * <p>Besides the server's threads the app runs two platform threads: {@code chat-fanout}
+ * ({@link FanOutThread}: sends every accepted message and presence update to the local clients)
+ * and {@code chat-presence} (announces the online count at most once per presence interval).
  */
 public final class ChatApp implements AutoCloseable {
 
@@ -30,30 +38,55 @@ public final class ChatApp implements AutoCloseable {
     private final MessageStore store;
     private final boolean ownsStore;
     private final Broadcaster broadcaster;
+    private final FanOutThread fanOut;
+    private final ScheduledExecutorService presence;
     private final CountDownLatch closed = new CountDownLatch(1);
+
+    /** Fan-outs waiting at most; see {@link FanOutThread}. */
+    static final int FAN_OUT_QUEUE = 1024;
 
     private ChatApp(ChatConfig config, MessageStore store, boolean ownsStore,
             Function<LocalClients, Broadcaster> broadcasters) {
         this.config = config;
         this.store = store;
         this.ownsStore = ownsStore;
-        LocalClients clients = new LocalClients(config.history(), store.recent(config.history()));
-        this.broadcaster = broadcasters.apply(clients);
-        ChatHandler handler = new ChatHandler(new ChatRoom(store, broadcaster), clients, config.inputRules(),
-                () -> new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime));
-        this.server = WebSocketServer.builder()
-                .bindAddress(config.bindAddress())
-                .port(config.port())
-                .route("/", handler)
-                .subprotocols(LeanProtocol.NAME, JsonProtocol.NAME)
-                // The Origin check needs the request's Host, so it is an upgrade hook rather than
-                // the server's static allow-list (left empty, which allows all).
-                .upgradeHook(new OriginPolicy(config.allowedOrigins()))
-                .staticFiles(StaticFiles.classpath("web", ChatApp.class.getClassLoader()))
-                .maxMessageSize(config.maxMessageBytes())
-                .maxFrameSize(config.maxMessageBytes())
-                .maxOutboundBytes(config.maxOutboundBytes())
-                .build();
+        this.fanOut = new FanOutThread("chat-fanout", FAN_OUT_QUEUE);
+        this.presence = Executors.newSingleThreadScheduledExecutor(
+                task -> Thread.ofPlatform().daemon().name("chat-presence").unstarted(task));
+        Broadcaster created = null;
+        try {
+            LocalClients clients = new LocalClients(config.history(), store.recent(config.history()), fanOut);
+            created = broadcasters.apply(clients);
+            long interval = config.presenceInterval().toNanos();
+            // A fixed delay, not a fixed rate: a late run is never followed by a catch-up run.
+            presence.scheduleWithFixedDelay(() -> announcePresence(clients), interval, interval,
+                    TimeUnit.NANOSECONDS);
+            PostingBudget budget = new PostingBudget(config.addressRate(), config.addressBurst(),
+                    config.roomRate(), config.roomBurst(), PostingBudget.MAX_ADDRESSES, System::nanoTime);
+            ChatHandler handler = new ChatHandler(new ChatRoom(store, created), clients, config.inputRules(),
+                    () -> new RateLimiter(config.ratePerSecond(), config.rateBurst(), System::nanoTime), budget);
+            this.server = WebSocketServer.builder()
+                    .bindAddress(config.bindAddress())
+                    .port(config.port())
+                    .route("/", handler)
+                    .subprotocols(LeanProtocol.NAME, JsonProtocol.NAME)
+                    // The Origin check needs the request's Host, so it is an upgrade hook rather than
+                    // the server's static allow-list (left empty, which allows all).
+                    .upgradeHook(new OriginPolicy(config.allowedOrigins()))
+                    .staticFiles(StaticFiles.classpath("web", ChatApp.class.getClassLoader()))
+                    .maxMessageSize(config.maxMessageBytes())
+                    .maxFrameSize(config.maxMessageBytes())
+                    .maxOutboundBytes(config.maxOutboundBytes())
+                    .build();
+        } catch (RuntimeException e) {
+            presence.shutdownNow();
+            if (created != null) {
+                created.close();
+            }
+            fanOut.close();
+            throw e;
+        }
+        this.broadcaster = created;
     }
 
     /**
@@ -109,9 +142,23 @@ public final class ChatApp implements AutoCloseable {
         return app;
     }
 
+    /** A run of the presence timer; a failure is logged and the timer goes on. */
+    private static void announcePresence(LocalClients clients) {
+        try {
+            clients.announcePresence();
+        } catch (RuntimeException e) {
+            log.error("presence update failed", e);
+        }
+    }
+
     /** The port the app listens on (the chosen one when configured with port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The server's counters (sessions, messages and bytes in and out, slow consumers). */
+    public ServerStats stats() {
+        return server.stats();
     }
 
     /** The address to open in a browser. */
@@ -123,7 +170,10 @@ public final class ChatApp implements AutoCloseable {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 
-    /** Stops accepting, closes every session with 1001, then releases the broadcaster and an owned store. */
+    /**
+     * Stops accepting, closes every session with 1001, then stops the presence timer, the broadcaster,
+     * the fan-out thread and an owned store.
+     */
     @Override
     public void close() {
         try {
@@ -143,11 +193,16 @@ public final class ChatApp implements AutoCloseable {
     }
 
     private void closeBackends() {
+        presence.shutdownNow();
         try {
             broadcaster.close();
         } finally {
-            if (ownsStore) {
-                store.close();
+            try {
+                fanOut.close();
+            } finally {
+                if (ownsStore) {
+                    store.close();
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.wsbyhand.chat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +29,17 @@ import org.wsbyhand.chat.redis.RedisSettings;
  * --max-message-bytes N                         16384     largest WebSocket message/frame; larger -> close 1009
  * --rate N                                      5         messages per second per connection (token bucket)
  * --burst N                                     5         messages a connection may send at once
+ * --address-rate N                              10        messages per second per client address, all its
+ *                                                         connections together; 0 = no address budget
+ * --address-burst N                             20        messages an address may send at once
+ * --room-rate N                                 20        messages per second the room accepts on this node
+ * --room-burst N                                40        messages the room accepts at once on this node
+ * --presence-interval-ms N                      1000      at most one "n online" update per this many ms
  * --max-outbound-bytes N                        1048576   unsent bytes queued per client before it is dropped
  * </pre>
+ *
+ * <p>Behind a reverse proxy every client has the proxy's address: set {@code --address-rate 0}, or
+ * all of them share one address budget.
  *
  * @param bindAddress      the address to listen on
  * @param port             the TCP port, 0-65535 (0 picks a free port)
@@ -41,6 +51,11 @@ import org.wsbyhand.chat.redis.RedisSettings;
  * @param ratePerSecond    messages per second per connection, at least 1
  * @param rateBurst        messages a connection may send in a burst, at least 1
  * @param maxOutboundBytes the bytes queued per client before it is closed as too slow, at least 64 KiB
+ * @param addressRate      messages per second per client address (all its connections), 0 = no address budget
+ * @param addressBurst     messages an address may send in a burst, at least 1
+ * @param roomRate         messages per second the room accepts on this node, at least 1
+ * @param roomBurst        messages the room accepts in a burst on this node, at least 1
+ * @param presenceInterval the shortest time between two presence updates, 10 ms - 1 min
  * @param redis            where the room's Redis is; present exactly when {@code store} is {@code redis}
  */
 public record ChatConfig(
@@ -54,6 +69,11 @@ public record ChatConfig(
         int ratePerSecond,
         int rateBurst,
         int maxOutboundBytes,
+        int addressRate,
+        int addressBurst,
+        int roomRate,
+        int roomBurst,
+        Duration presenceInterval,
         Optional<RedisSettings> redis) {
 
     /** The store and broadcaster implementations {@code --store} accepts. */
@@ -80,9 +100,29 @@ public record ChatConfig(
               --max-message-bytes N    largest WebSocket message; larger closes with 1009 (default 16384)
               --rate N                 messages per second per connection (default 5)
               --burst N                messages at once per connection (default 5)
+              --address-rate N         messages per second per client address, all its connections
+                                       together (default 10); 0 turns the address budget off, which
+                                       is needed behind a reverse proxy (all clients then have the
+                                       proxy's address)
+              --address-burst N        messages at once per client address (default 20)
+              --room-rate N            messages per second the whole room accepts on this node
+                                       (default 20); bounds the fan-out work
+              --room-burst N           messages at once the whole room accepts on this node (default 40)
+              --presence-interval-ms N at most one "n online" update per N ms (default 1000)
               --max-outbound-bytes N   bytes queued for a slow client before it is dropped (default 1048576)
               --help                   print this and exit
             """;
+
+    /** Default posts per second per client address. */
+    public static final int DEFAULT_ADDRESS_RATE = 10;
+    /** Default posts at once per client address. */
+    public static final int DEFAULT_ADDRESS_BURST = 20;
+    /** Default posts per second the room accepts on one node. */
+    public static final int DEFAULT_ROOM_RATE = 20;
+    /** Default posts at once the room accepts on one node. */
+    public static final int DEFAULT_ROOM_BURST = 40;
+    /** Default shortest time between two presence updates. */
+    public static final Duration DEFAULT_PRESENCE_INTERVAL = Duration.ofSeconds(1);
 
     /** The defaults: port 8080 on all interfaces, in-memory store, limits as documented above. */
     public static ChatConfig defaults() {
@@ -90,11 +130,15 @@ public record ChatConfig(
                 16 * 1024, 5, 5, 1024 * 1024);
     }
 
-    /** A configuration without Redis (the in-memory store, or another store named by {@code store}). */
+    /**
+     * A configuration without Redis (the in-memory store, or another store named by {@code store}),
+     * with the default address and room budgets and presence interval.
+     */
     public ChatConfig(String bindAddress, int port, List<String> allowedOrigins, String store, int history,
             InputRules inputRules, int maxMessageBytes, int ratePerSecond, int rateBurst, int maxOutboundBytes) {
         this(bindAddress, port, allowedOrigins, store, history, inputRules, maxMessageBytes, ratePerSecond,
-                rateBurst, maxOutboundBytes, Optional.empty());
+                rateBurst, maxOutboundBytes, DEFAULT_ADDRESS_RATE, DEFAULT_ADDRESS_BURST, DEFAULT_ROOM_RATE,
+                DEFAULT_ROOM_BURST, DEFAULT_PRESENCE_INTERVAL, Optional.empty());
     }
 
     /** Validates every field once. */
@@ -114,6 +158,14 @@ public record ChatConfig(
         check(ratePerSecond >= 1, "rate must be at least 1, was " + ratePerSecond);
         check(rateBurst >= 1, "burst must be at least 1, was " + rateBurst);
         check(maxOutboundBytes >= 64 * 1024, "max outbound bytes must be at least 65536, was " + maxOutboundBytes);
+        check(addressRate >= 0, "address rate must be at least 0 (0 = off), was " + addressRate);
+        check(addressBurst >= 1, "address burst must be at least 1, was " + addressBurst);
+        check(roomRate >= 1, "room rate must be at least 1, was " + roomRate);
+        check(roomBurst >= 1, "room burst must be at least 1, was " + roomBurst);
+        Objects.requireNonNull(presenceInterval, "presenceInterval");
+        check(presenceInterval.compareTo(Duration.ofMillis(10)) >= 0
+                && presenceInterval.compareTo(Duration.ofMinutes(1)) <= 0,
+                "presence interval must be 10-60000 ms, was " + presenceInterval.toMillis());
         for (String origin : allowedOrigins) {
             check(OriginPolicy.normalize(origin).isPresent(),
                     "allowed origin must look like scheme://host[:port], was " + origin);
@@ -146,6 +198,11 @@ public record ChatConfig(
         int rate = d.ratePerSecond();
         int burst = d.rateBurst();
         int outbound = d.maxOutboundBytes();
+        int addressRate = d.addressRate();
+        int addressBurst = d.addressBurst();
+        int roomRate = d.roomRate();
+        int roomBurst = d.roomBurst();
+        long presenceMillis = d.presenceInterval().toMillis();
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -195,6 +252,11 @@ public record ChatConfig(
                 case "--rate" -> rate = integer(name, value);
                 case "--burst" -> burst = integer(name, value);
                 case "--max-outbound-bytes" -> outbound = integer(name, value);
+                case "--address-rate" -> addressRate = integer(name, value);
+                case "--address-burst" -> addressBurst = integer(name, value);
+                case "--room-rate" -> roomRate = integer(name, value);
+                case "--room-burst" -> roomBurst = integer(name, value);
+                case "--presence-interval-ms" -> presenceMillis = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option: " + name);
             }
         }
@@ -212,7 +274,8 @@ public record ChatConfig(
         } else if (prefixFromArgs) {
             throw new IllegalArgumentException("--redis-prefix needs --redis redis://host:port (or REDIS_URL)");
         }
-        return new ChatConfig(bind, port, origins, store, history, rules, maxMessage, rate, burst, outbound, redis);
+        return new ChatConfig(bind, port, origins, store, history, rules, maxMessage, rate, burst, outbound,
+                addressRate, addressBurst, roomRate, roomBurst, Duration.ofMillis(presenceMillis), redis);
     }
 
     /** Whether the arguments ask for the usage text. */

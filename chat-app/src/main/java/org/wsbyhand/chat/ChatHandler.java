@@ -11,9 +11,10 @@ import org.wsbyhand.server.WebSocketHandler;
 /**
  * The chat's WebSocket endpoint. Each connection speaks the protocol its negotiated subprotocol
  * selects ({@code chat.v2} or {@code json}; none means {@code json}). Everything a client sends is
- * untrusted: it is rate-limited per connection, parsed strictly and validated, and anything refused
- * gets an error reply to that client only while the connection stays open. Only validated,
- * stored messages reach other clients.
+ * untrusted: it is rate-limited (per connection, per client address and for the whole room, see
+ * {@link PostingBudget}), parsed strictly and validated, and anything refused gets an error reply to
+ * that client only while the connection stays open. Only validated, stored messages reach other
+ * clients.
  */
 final class ChatHandler implements WebSocketHandler {
 
@@ -24,15 +25,22 @@ final class ChatHandler implements WebSocketHandler {
     private final LocalClients clients;
     private final InputRules rules;
     private final Supplier<RateLimiter> limiters;
+    private final PostingBudget budget;
 
     /** One connection's protocol and rate limiter. */
     private record State(ChatProtocol protocol, RateLimiter limiter) {}
 
-    ChatHandler(ChatRoom room, LocalClients clients, InputRules rules, Supplier<RateLimiter> limiters) {
+    /**
+     * @param limiters makes each new connection's own limiter
+     * @param budget   the budgets shared by all connections (per address, per room)
+     */
+    ChatHandler(ChatRoom room, LocalClients clients, InputRules rules, Supplier<RateLimiter> limiters,
+            PostingBudget budget) {
         this.room = Objects.requireNonNull(room);
         this.clients = Objects.requireNonNull(clients);
         this.rules = Objects.requireNonNull(rules);
         this.limiters = Objects.requireNonNull(limiters);
+        this.budget = Objects.requireNonNull(budget);
     }
 
     @Override
@@ -47,8 +55,13 @@ final class ChatHandler implements WebSocketHandler {
     @Override
     public void onText(Session session, String text) {
         State state = state(session);
-        if (!state.limiter().tryAcquire()) {
-            reply(session, state, new ChatError(ErrorCode.RATE_LIMITED, "too many messages, slow down"));
+        PostingBudget.Verdict verdict = budget.tryAcquire(state.limiter(), session.remoteAddress().getAddress());
+        if (verdict != PostingBudget.Verdict.ACCEPTED) {
+            reply(session, state, new ChatError(ErrorCode.RATE_LIMITED, switch (verdict) {
+                case ADDRESS_LIMITED -> "too many messages from your address, slow down";
+                case ROOM_LIMITED -> "the room is busy, try again in a moment";
+                default -> "too many messages, slow down";
+            }));
             return;
         }
         InputRules.Post post;

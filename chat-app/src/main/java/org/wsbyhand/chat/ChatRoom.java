@@ -6,7 +6,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Accepts posts: stores each one (which assigns its id and time) and publishes it. Storing and
  * publishing happen under one lock, so this node publishes messages in the order the store
- * accepted them.
+ * accepted them. Publishing does not send: the broadcaster hands the message to
+ * {@link LocalClients}, which queues its fan-out, so the lock is held for the store's append and a
+ * hand-over, never for a loop over the clients.
  */
 final class ChatRoom {
 

@@ -7,51 +7,102 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.wsbyhand.server.PreparedMessage;
 import org.wsbyhand.server.Session;
 
 /**
  * The clients connected to this node, and the room's recent history as this node has seen it.
- * A {@link Broadcaster} hands every accepted message to {@link #deliver}, which sends it to each
+ * A {@link Broadcaster} hands every accepted message to {@link #deliver}, which has it sent to each
  * local client in that client's protocol, encoding each outgoing WebSocket frame once per protocol
  * ({@link PreparedMessage}) however many clients there are.
  *
- * <p>Ordering and exactly-once: joining, leaving and delivering happen under one lock, so a client
- * that joins gets the history up to some message and then every later message, none twice and
- * none missing. Messages go out in the order the broadcaster hands them over (with several nodes,
- * the broadcaster's order, which is the same on every node, even where it differs from id order);
- * a message whose id is among the last {@value #REMEMBERED_IDS} delivered is ignored, so a
- * broadcaster that re-delivers after a reconnect cannot show a message twice. Sending never blocks: the server queues each session's outgoing
- * bytes up to its bound and closes a session that falls too far behind, so one slow client never
- * holds up the others.
+ * <p>Where the work happens: the lock guards only the membership, the history and the list of
+ * delivered ids. Joining and leaving are O(1) under it (a joining client is sent the history and
+ * the current online count, and nobody else is sent anything). {@link #deliver} records the message
+ * and takes a snapshot of the members under the lock (the snapshot is rebuilt only after the
+ * membership changed), then hands the sending to the fan-out executor: the loop over every client
+ * runs there, outside the lock, so joins, leaves and other callers never wait for it. The executor
+ * must run its tasks one at a time in the order they were handed over (the app's
+ * {@link FanOutThread}; tests run them on the caller's thread).
+ *
+ * <p>Presence is coalesced: {@link #announcePresence} is called by a timer (the app calls it once
+ * per {@link ChatConfig#presenceInterval()}) and sends the online count to the clients whose
+ * protocol has presence only when the count changed since the last announcement. A client is
+ * told the count when it joins; an announcement skips the clients that joined after the previous
+ * one and were told that same count. So however many clients join and leave, each client gets at
+ * most one presence update per interval, and only a count it did not have.
+ *
+ * <p>Ordering and exactly-once: a client that joins gets the history up to some message and then
+ * every later message, none twice and none missing, because the history and the snapshot of
+ * members change together under the lock and the snapshot is handed to the executor under it too.
+ * Messages go out in the order the broadcaster hands them over (with several nodes, the
+ * broadcaster's order, which is the same on every node, even where it differs from id order); a
+ * message whose id is among the last {@value #REMEMBERED_IDS} delivered is ignored, so a
+ * broadcaster that re-delivers after a reconnect cannot show a message twice. A client that left
+ * may still be handed a message that was on its way when it left; a closed session ignores it.
+ * Sending never blocks: the server queues each session's outgoing bytes up to its bound and closes
+ * a session that falls too far behind, so one slow client never holds up the others.
  */
 public final class LocalClients {
 
     private enum Wire { JSON, LEAN }
+
+    /**
+     * A client as a fan-out sees it: its protocol, the announcement it joined after, and the online
+     * count it was told when it joined (-1 for a protocol without presence).
+     */
+    private record Member(Session session, ChatProtocol protocol, long joinedAfter, int toldOnline) {}
+
+    /** What is known of a client once it joined; see {@link Member}. */
+    private record Joined(ChatProtocol protocol, long joinedAfter, int toldOnline) {}
+
+    private static final Member[] NOBODY = new Member[0];
 
     /** How many delivered ids are remembered to drop duplicates. */
     static final int REMEMBERED_IDS = 1024;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final int historySize;
+    private final Executor fanOut;
     /** Newest first, at most {@code historySize}. */
     private final Deque<ChatMessage> history = new ArrayDeque<>();
-    private final Map<Session, ChatProtocol> sessions = new LinkedHashMap<>();
+    private final Map<Session, Joined> sessions = new LinkedHashMap<>();
+    /** The members as of the last membership change; null when it must be rebuilt. */
+    private Member[] members = NOBODY;
+    /** The online count last announced to everyone. */
+    private int announcedOnline;
+    /** How many announcements there were. */
+    private long announcements;
     /** The ids delivered most recently, oldest first, at most {@link #REMEMBERED_IDS}. */
     private final LinkedHashSet<Long> deliveredIds = new LinkedHashSet<>();
+
+    /**
+     * Clients of a room whose history is {@code newestFirst} (as read from the store at start), sending
+     * on the caller's thread. For tests and single-threaded use.
+     *
+     * @param historySize how many messages a joining client gets, at least 1
+     */
+    public LocalClients(int historySize, List<ChatMessage> newestFirst) {
+        this(historySize, newestFirst, Runnable::run);
+    }
 
     /**
      * Clients of a room whose history is {@code newestFirst} (as read from the store at start).
      *
      * @param historySize how many messages a joining client gets, at least 1
+     * @param fanOut      runs the fan-outs, one at a time, in the order they are handed over; may block
+     *                    the caller when it is far behind (that holds up this object's other callers)
      */
-    public LocalClients(int historySize, List<ChatMessage> newestFirst) {
+    public LocalClients(int historySize, List<ChatMessage> newestFirst, Executor fanOut) {
         if (historySize < 1) {
             throw new IllegalArgumentException("history size must be at least 1, was " + historySize);
         }
         this.historySize = historySize;
+        this.fanOut = Objects.requireNonNull(fanOut, "fanOut");
         for (ChatMessage m : newestFirst) {
             if (history.size() == historySize) {
                 break;
@@ -62,8 +113,8 @@ public final class LocalClients {
     }
 
     /**
-     * Sends an accepted message to every local client, in its protocol. Called by broadcasters,
-     * from any thread.
+     * Has an accepted message sent to every local client, in its protocol. Called by broadcasters,
+     * from any thread; returns once the message is recorded and queued for sending.
      */
     public void deliver(ChatMessage message) {
         lock.lock();
@@ -77,14 +128,30 @@ public final class LocalClients {
                 history.removeLast();
             }
             List<ChatMessage> newestFirst = List.copyOf(history);
-            Map<Wire, PreparedMessage> encoded = new EnumMap<>(Wire.class);
-            for (Map.Entry<Session, ChatProtocol> e : sessions.entrySet()) {
-                ChatProtocol p = e.getValue();
-                // Encode once per protocol, then hand the same frame bytes to every session.
-                PreparedMessage frame = encoded.computeIfAbsent(wire(p),
-                        w -> PreparedMessage.text(p.delivered(message, newestFirst)));
-                e.getKey().send(frame);
+            Member[] to = members();
+            // Handed over under the lock, so fan-outs run in the order their snapshots were taken.
+            fanOut.execute(() -> sendMessage(to, message, newestFirst));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends the online count to every client whose protocol has presence, if it changed since the
+     * last announcement; does nothing otherwise. Called by the app's timer once per presence
+     * interval (tests call it to move time).
+     */
+    void announcePresence() {
+        lock.lock();
+        try {
+            int online = sessions.size();
+            if (online == announcedOnline) {
+                return;
             }
+            announcedOnline = online;
+            long previous = announcements++;
+            Member[] to = members();
+            fanOut.execute(() -> sendPresence(to, online, previous));
         } finally {
             lock.unlock();
         }
@@ -110,39 +177,78 @@ public final class LocalClients {
         }
     }
 
-    /** Adds a client: it gets the history, then everybody speaking a protocol with presence gets the new count. */
+    /**
+     * Adds a client: it gets the history and, if its protocol has presence, the online count
+     * including itself. The others hear of it at the next {@link #announcePresence}. O(1) in the
+     * number of clients.
+     */
     void join(Session session, ChatProtocol protocol) {
         lock.lock();
         try {
             session.sendText(protocol.history(List.copyOf(history)));
-            sessions.put(session, protocol);
-            announcePresence();
+            int online = sessions.containsKey(session) ? sessions.size() : sessions.size() + 1;
+            Optional<String> presence = protocol.presence(online);
+            sessions.put(session, new Joined(protocol, announcements, presence.isPresent() ? online : -1));
+            members = null;
+            presence.ifPresent(session::sendText);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Removes a client (idempotent) and tells the others the new count. */
+    /** Removes a client (idempotent); the others hear of it at the next {@link #announcePresence}. O(1). */
     void leave(Session session) {
         lock.lock();
         try {
             if (sessions.remove(session) != null) {
-                announcePresence();
+                members = null;
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Sends the new online count once-encoded to every session whose protocol has presence. Lock held. */
-    private void announcePresence() {
-        int online = sessions.size();
+    /** The members now, rebuilt only when the membership changed since the last call. Lock held. */
+    private Member[] members() {
+        Member[] m = members;
+        if (m == null) {
+            m = new Member[sessions.size()];
+            int i = 0;
+            for (Map.Entry<Session, Joined> e : sessions.entrySet()) {
+                Joined j = e.getValue();
+                m[i++] = new Member(e.getKey(), j.protocol(), j.joinedAfter(), j.toldOnline());
+            }
+            members = m;
+        }
+        return m;
+    }
+
+    /** The fan-out of one message: each frame is encoded once per protocol, on first use. No lock held. */
+    private static void sendMessage(Member[] to, ChatMessage message, List<ChatMessage> newestFirst) {
+        Map<Wire, PreparedMessage> encoded = new EnumMap<>(Wire.class);
+        for (Member member : to) {
+            ChatProtocol p = member.protocol();
+            PreparedMessage frame = encoded.computeIfAbsent(wire(p),
+                    w -> PreparedMessage.text(p.delivered(message, newestFirst)));
+            member.session().send(frame);
+        }
+    }
+
+    /**
+     * The fan-out of presence update number {@code previous + 1} to the members whose protocol has
+     * presence, except those that joined after update {@code previous} and were told this count
+     * then. No lock held.
+     */
+    private static void sendPresence(Member[] to, int online, long previous) {
         Map<Wire, Optional<PreparedMessage>> encoded = new EnumMap<>(Wire.class);
-        for (Map.Entry<Session, ChatProtocol> e : sessions.entrySet()) {
-            ChatProtocol p = e.getValue();
+        for (Member member : to) {
+            if (member.joinedAfter() == previous && member.toldOnline() == online) {
+                continue;
+            }
+            ChatProtocol p = member.protocol();
             Optional<PreparedMessage> frame = encoded.computeIfAbsent(wire(p),
                     w -> p.presence(online).map(PreparedMessage::text));
-            frame.ifPresent(e.getKey()::send);
+            frame.ifPresent(member.session()::send);
         }
     }
 

@@ -24,6 +24,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The chat app over real loopback sockets, with the JDK's WebSocket client as an independent client. */
 class ChatAppIT {
 
+    /** Every posting budget out of the way, for tests that post many messages quickly. */
+    private static final String[] UNLIMITED = {"--rate", "1000", "--burst", "1000", "--address-rate", "0",
+        "--room-rate", "1000", "--room-burst", "1000"};
+
     private final List<AutoCloseable> open = new ArrayList<>();
     private ChatApp app;
 
@@ -157,7 +161,7 @@ class ChatAppIT {
     class History {
         @Test
         void aNewClientGetsTheLast50MessagesNewestFirstInJsonAndOldestFirstInChatV2() throws Exception {
-            start("--rate", "1000", "--burst", "1000");
+            start(UNLIMITED);
             ChatClient writer = leanClient();
             for (int i = 0; i < 55; i++) {
                 writer.post("w", "m" + i);
@@ -179,7 +183,7 @@ class ChatAppIT {
 
         @Test
         void aJsonClientGetsAtMost50MessagesAfterEachNewMessage() throws Exception {
-            start("--rate", "1000", "--burst", "1000");
+            start(UNLIMITED);
             ChatClient json = jsonClient();
             JsonNode last = null;
             for (int i = 0; i < 52; i++) {

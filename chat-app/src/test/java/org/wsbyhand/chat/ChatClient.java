@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A chat client for integration tests on the JDK's own WebSocket client (an implementation
@@ -26,6 +27,8 @@ final class ChatClient implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** Sees each whole message the moment it arrives, before it is queued for {@link #next}. */
+    private volatile Consumer<String> tap = text -> { };
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -58,6 +61,7 @@ final class ChatClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                tap.accept(partial.toString());
                 received.add(partial.toString());
                 partial.setLength(0);
             }
@@ -103,6 +107,16 @@ final class ChatClient implements AutoCloseable {
         com.fasterxml.jackson.databind.node.ObjectNode post = Json.object();
         post.put("user", user).put("text", text);
         send(Json.write(post));
+    }
+
+    /** Hands every message arriving from now on to {@code consumer} first, on the client's thread. */
+    void tap(Consumer<String> consumer) {
+        tap = consumer;
+    }
+
+    /** The next message if one arrives within {@code wait}, else null. */
+    String poll(Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next message, waiting at most {@link #TIMEOUT}. */

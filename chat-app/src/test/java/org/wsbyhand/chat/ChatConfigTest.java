@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -37,6 +38,11 @@ class ChatConfigTest {
             assertEquals(5, c.ratePerSecond());
             assertEquals(5, c.rateBurst());
             assertEquals(List.of(), c.allowedOrigins());
+            assertEquals(10, c.addressRate());
+            assertEquals(20, c.addressBurst());
+            assertEquals(20, c.roomRate());
+            assertEquals(40, c.roomBurst());
+            assertEquals(Duration.ofSeconds(1), c.presenceInterval());
         }
     }
 
@@ -80,6 +86,30 @@ class ChatConfigTest {
                     "--bind", "127.0.0.1", "--store", "memory"), Map.of());
             assertEquals(new ChatConfig("127.0.0.1", 8080, List.of(), "memory", 20, new InputRules(10, 100),
                     4096, 2, 3, 70000), c);
+        }
+
+        @Test
+        void theSharedBudgetsAndThePresenceIntervalAreSetByTheirOptions() {
+            ChatConfig c = parse(List.of("--address-rate", "3", "--address-burst", "6", "--room-rate", "50",
+                    "--room-burst", "80", "--presence-interval-ms", "250"), Map.of());
+            assertEquals(3, c.addressRate());
+            assertEquals(6, c.addressBurst());
+            assertEquals(50, c.roomRate());
+            assertEquals(80, c.roomBurst());
+            assertEquals(Duration.ofMillis(250), c.presenceInterval());
+        }
+
+        @Test
+        void anAddressRateOfZeroTurnsTheAddressBudgetOff() {
+            assertEquals(0, parse(List.of("--address-rate", "0"), Map.of()).addressRate());
+        }
+
+        @Test
+        void theUsageTextNamesEveryBudgetAndTheProxyCase() {
+            for (String option : List.of("--address-rate", "--address-burst", "--room-rate", "--room-burst",
+                    "--presence-interval-ms", "reverse proxy")) {
+                assertTrue(ChatConfig.USAGE.contains(option), option);
+            }
         }
 
         @Test
@@ -135,6 +165,16 @@ class ChatConfigTest {
             error(List.of("--max-message-bytes", "100"), Map.of());
             error(List.of("--rate", "0"), Map.of());
             error(List.of("--max-outbound-bytes", "10"), Map.of());
+        }
+
+        @Test
+        void budgetsAndIntervalsOutOfRangeAreRefused() {
+            assertTrue(error(List.of("--address-rate", "-1"), Map.of()).startsWith("address rate must be at least 0"));
+            assertTrue(error(List.of("--address-burst", "0"), Map.of()).startsWith("address burst"));
+            assertTrue(error(List.of("--room-rate", "0"), Map.of()).startsWith("room rate"));
+            assertTrue(error(List.of("--room-burst", "0"), Map.of()).startsWith("room burst"));
+            assertTrue(error(List.of("--presence-interval-ms", "5"), Map.of()).startsWith("presence interval"));
+            assertTrue(error(List.of("--presence-interval-ms", "60001"), Map.of()).startsWith("presence interval"));
         }
     }
 }

@@ -27,15 +27,12 @@ class LocalClientsTest {
         }
 
         @Test
-        void leanClientsHearTheOnlineCountWhenSomeoneJoinsOrLeaves() {
+        void aJoiningLeanClientIsToldTheCountIncludingItselfAndAJsonClientOnlyTheHistory() {
             RecordingSession a = new RecordingSession("chat.v2");
             RecordingSession b = new RecordingSession("json");
             clients.join(a, LeanProtocol.INSTANCE);
             assertEquals(tree("{\"type\":\"presence\",\"online\":1}"), tree(a.last()));
             clients.join(b, JsonProtocol.INSTANCE);
-            assertEquals(tree("{\"type\":\"presence\",\"online\":2}"), tree(a.last()));
-            clients.leave(b);
-            assertEquals(tree("{\"type\":\"presence\",\"online\":1}"), tree(a.last()));
             assertEquals(1, b.texts.size(), "a json client gets only the history, no presence");
         }
 
@@ -52,6 +49,173 @@ class LocalClientsTest {
         void theInitialHistoryIsCutToTheHistorySize() {
             LocalClients small = new LocalClients(2, List.of(msg(5), msg(4), msg(3)));
             assertEquals(List.of(msg(5), msg(4)), small.history());
+        }
+    }
+
+    @Nested
+    class Presence {
+        private RecordingSession joinLean() {
+            RecordingSession s = new RecordingSession("chat.v2");
+            clients.join(s, LeanProtocol.INSTANCE);
+            return s;
+        }
+
+        private List<Integer> counts(RecordingSession s) {
+            return s.texts.stream().map(JsonProtocolTest::tree).filter(n -> n.path("type").asText().equals("presence"))
+                    .map(n -> n.path("online").asInt()).toList();
+        }
+
+        @Test
+        void joiningAndLeavingSendNothingToTheOthers() {
+            RecordingSession a = joinLean();
+            int before = a.texts.size();
+            for (int i = 0; i < 100; i++) {
+                RecordingSession other = joinLean();
+                if (i % 2 == 0) {
+                    clients.leave(other);
+                }
+            }
+            assertEquals(before, a.texts.size());
+        }
+
+        @Test
+        void manyJoinsAndLeavesBetweenTwoAnnouncementsCostEveryClientOneUpdate() {
+            RecordingSession a = joinLean();
+            List<RecordingSession> crowd = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                crowd.add(joinLean());
+            }
+            crowd.subList(0, 60).forEach(clients::leave);
+            clients.announcePresence();
+            assertEquals(List.of(1, 41), counts(a));
+            RecordingSession stayed = crowd.get(99);
+            assertEquals(List.of(101, 41), counts(stayed), "its own count at join, then the new one");
+            clients.announcePresence();
+            assertEquals(List.of(1, 41), counts(a), "no change, no update");
+        }
+
+        @Test
+        void nothingIsAnnouncedWhenTheCountIsBackWhereItWas() {
+            RecordingSession a = joinLean();
+            clients.announcePresence();
+            RecordingSession b = joinLean();
+            clients.leave(b);
+            clients.announcePresence();
+            assertEquals(List.of(1), counts(a));
+        }
+
+        @Test
+        void aClientJustToldTheCountIsNotToldItAgain() {
+            RecordingSession a = joinLean();
+            clients.announcePresence();
+            assertEquals(List.of(1), counts(a), "told 1 when it joined; the announcement of 1 skips it");
+            RecordingSession b = joinLean();
+            clients.announcePresence();
+            assertEquals(List.of(1, 2), counts(a));
+            assertEquals(List.of(2), counts(b));
+        }
+
+        @Test
+        void aCountThatChangesAndComesBackIsAnnouncedBothTimes() {
+            RecordingSession a = joinLean();
+            RecordingSession b = joinLean();
+            clients.announcePresence();
+            clients.leave(b);
+            clients.announcePresence();
+            RecordingSession c = joinLean();
+            clients.announcePresence();
+            assertEquals(List.of(1, 2, 1, 2), counts(a));
+            assertEquals(List.of(2), counts(c));
+        }
+
+        @Test
+        void jsonClientsCountButHearNothing() {
+            RecordingSession lean = joinLean();
+            RecordingSession json = new RecordingSession("json");
+            clients.join(json, JsonProtocol.INSTANCE);
+            clients.announcePresence();
+            assertEquals(List.of(1, 2), counts(lean));
+            assertEquals(1, json.texts.size());
+        }
+    }
+
+    /** Fan-outs handed to an executor the test runs by hand, as the app's fan-out thread would later. */
+    @Nested
+    class QueuedFanOut {
+        private final java.util.ArrayDeque<Runnable> pending = new java.util.ArrayDeque<>();
+        private final LocalClients queued = new LocalClients(3, List.of(msg(2), msg(1)), pending::add);
+
+        private void runPending() {
+            Runnable task;
+            while ((task = pending.poll()) != null) {
+                task.run();
+            }
+        }
+
+        private RecordingSession joinLean() {
+            RecordingSession s = new RecordingSession("chat.v2");
+            queued.join(s, LeanProtocol.INSTANCE);
+            return s;
+        }
+
+        @Test
+        void deliveringRecordsTheMessageAndLeavesTheSendingToTheExecutor() {
+            RecordingSession a = joinLean();
+            int before = a.texts.size();
+            queued.deliver(msg(3));
+            assertEquals(before, a.texts.size(), "nothing sent on the caller's thread");
+            assertEquals(List.of(msg(3), msg(2), msg(1)), queued.history());
+            runPending();
+            assertEquals(tree(LeanProtocol.INSTANCE.delivered(msg(3), List.of())), tree(a.last()));
+        }
+
+        @Test
+        void aClientJoiningWhileAFanOutIsPendingGetsThatMessageInItsHistoryOnly() {
+            RecordingSession a = joinLean();
+            queued.deliver(msg(3));
+            RecordingSession b = joinLean();
+            assertEquals(tree(LeanProtocol.INSTANCE.history(List.of(msg(3), msg(2), msg(1)))), tree(b.texts.get(0)));
+            runPending();
+            queued.deliver(msg(4));
+            runPending();
+            assertEquals(List.of(3L, 4L), ids(a));
+            assertEquals(List.of(4L), ids(b), "3 came with the history, not again");
+        }
+
+        @Test
+        void fanOutsRunInTheOrderMessagesWereDelivered() {
+            RecordingSession a = joinLean();
+            queued.deliver(msg(5));
+            queued.deliver(msg(4));
+            queued.deliver(msg(6));
+            runPending();
+            assertEquals(List.of(5L, 4L, 6L), ids(a));
+        }
+
+        @Test
+        void aClientThatLeftBeforeTheNextDeliveryIsNotInItsFanOut() {
+            RecordingSession a = joinLean();
+            RecordingSession b = joinLean();
+            queued.leave(b);
+            queued.deliver(msg(3));
+            runPending();
+            assertEquals(List.of(3L), ids(a));
+            assertEquals(List.of(), ids(b));
+        }
+
+        @Test
+        void presenceUpdatesAreQueuedLikeMessages() {
+            RecordingSession a = joinLean();
+            joinLean();
+            queued.announcePresence();
+            assertEquals(1, a.texts.stream().filter(t -> t.contains("presence")).count());
+            runPending();
+            assertEquals(tree("{\"type\":\"presence\",\"online\":2}"), tree(a.last()));
+        }
+
+        private List<Long> ids(RecordingSession s) {
+            return s.texts.stream().map(JsonProtocolTest::tree).filter(n -> n.path("type").asText().equals("message"))
+                    .map(n -> n.path("id").asLong()).toList();
         }
     }
 

@@ -24,13 +24,20 @@ final class RecordingSession implements Session {
 
     private final String id = "s" + IDS.incrementAndGet();
     private final Optional<String> subprotocol;
+    private final InetSocketAddress remoteAddress;
     private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
     final List<String> texts = new ArrayList<>();
     final List<PreparedMessage> prepared = new ArrayList<>();
     boolean open = true;
 
     RecordingSession(String subprotocol) {
+        this(subprotocol, "127.0.0.1");
+    }
+
+    /** A session of a client at {@code address} (an IP address literal). */
+    RecordingSession(String subprotocol, String address) {
         this.subprotocol = Optional.ofNullable(subprotocol);
+        this.remoteAddress = new InetSocketAddress(address, 40000);
     }
 
     @Override
@@ -50,7 +57,7 @@ final class RecordingSession implements Session {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return new InetSocketAddress("127.0.0.1", 40000);
+        return remoteAddress;
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.wsbyhand.server.WebSocketServer;
 
 /**
  * Echoes every text and binary message back to its sender, on every path ({@code /}). Limits are
- * large enough for conformance suites such as Autobahn: 16 MiB frames and messages.
+ * large enough for conformance suites such as Autobahn: 16 MiB frames and messages, in fragments
+ * of 64 bytes or more.
  *
  * <p>Run: {@code java org.wsbyhand.examples.EchoServer [port]} (default 9001), then connect to
  * {@code ws://localhost:9001/}.
@@ -36,8 +37,9 @@ public final class EchoServer {
                 .bindAddress(bindAddress)
                 .port(port)
                 .route("/", echo)
-                .maxFrameSize(MAX_MESSAGE)
-                .maxMessageSize(MAX_MESSAGE)
+                // A whole message in 64-byte fragments, the smallest Autobahn sends (case 9.3.1).
+                .limits(org.wsbyhand.protocol.Limits.defaults().withMaxFrameSize(MAX_MESSAGE)
+                        .withMaxMessageSize(MAX_MESSAGE).withMaxFragments(MAX_MESSAGE / 64))
                 // Room for two whole echoes in flight to a client that reads slowly.
                 .maxOutboundBytes(2L * MAX_MESSAGE + 1024)
                 .idleTimeout(Duration.ofMinutes(10))

@@ -139,6 +139,9 @@ public final class HandRolledServer implements AutoCloseable {
                 if (connection.state() == Connection.State.CLOSED) {
                     return; // Section 7.1.1: the server closes the TCP connection first.
                 }
+                if (buffer.hasRemaining()) {
+                    continue; // the connection paused after large messages: the rest of this read is next
+                }
                 buffer.clear();
                 if (!read(in, buffer)) {
                     connection.transportClosed();

@@ -95,17 +95,17 @@ public final class Connection {
      * {@link MaskKeys#secureRandom()}.
      */
     public Connection(Role role) {
-        this(role, Limits.defaults());
+        this(builder(role));
     }
 
     /** A connection with the given limits. */
     public Connection(Role role, Limits limits) {
-        this(role, limits, role == Role.CLIENT ? MaskKeys.secureRandom() : null);
+        this(builder(role).limits(limits));
     }
 
     /** A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers). */
     public Connection(Role role, Limits limits, MaskKeys maskKeys) {
-        this(role, limits, maskKeys, null, false);
+        this(builder(role).limits(limits).maskKeys(maskKeys));
     }
 
     /**
@@ -114,38 +114,111 @@ public final class Connection {
      * {@code deflate} and closes it when it ends (see the class comment).
      */
     public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
-        this(role, limits, maskKeys, deflate, true);
+        this(builder(role).limits(limits).maskKeys(maskKeys).deflate(requireDeflate(deflate)));
     }
 
-    private Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate, boolean withDeflate) {
-        if (role == null || limits == null) {
-            throw new IllegalArgumentException("role and limits are required");
-        }
-        if (role == Role.CLIENT && maskKeys == null) {
+    private Connection(Builder builder) {
+        if (builder.role == Role.CLIENT && builder.maskKeys == null) {
             throw new IllegalArgumentException("a client connection needs mask keys");
         }
-        if (withDeflate && deflate == null) {
-            throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
-        }
-        this.role = role;
-        this.limits = limits;
-        this.maskKeys = maskKeys;
-        this.deflate = deflate;
+        this.role = builder.role;
+        this.limits = builder.limits;
+        this.maskKeys = builder.maskKeys;
+        this.deflate = builder.deflate;
         this.decoder = new FrameDecoder(role, limits.maxFrameSize());
-        this.assembler = new MessageAssembler(limits.maxMessageSize(), deflate);
+        this.assembler = new MessageAssembler(limits, deflate, builder.memoryBudget);
         if (deflate != null) {
             // RFC 7692 section 6: the extension gives RSV1 its meaning ("per-message compressed").
             decoder.allowReservedBits(Frame.RSV1);
         }
     }
 
+    /**
+     * A builder for a connection of {@code role}, with the default {@link Limits}, mask keys from
+     * {@link MaskKeys#secureRandom()} for clients, no extension and an unlimited memory budget.
+     */
+    public static Builder builder(Role role) {
+        return new Builder(role);
+    }
+
+    private static PerMessageDeflate requireDeflate(PerMessageDeflate deflate) {
+        if (deflate == null) {
+            throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
+        }
+        return deflate;
+    }
+
+    /** Collects what a {@link Connection} is made of; {@link #build()} checks it. */
+    public static final class Builder {
+        private final Role role;
+        private Limits limits = Limits.defaults();
+        private MaskKeys maskKeys;
+        private PerMessageDeflate deflate;
+        private MemoryBudget memoryBudget = MemoryBudget.unlimited();
+
+        private Builder(Role role) {
+            if (role == null) {
+                throw new IllegalArgumentException("role is required");
+            }
+            this.role = role;
+            this.maskKeys = role == Role.CLIENT ? MaskKeys.secureRandom() : null;
+        }
+
+        /** The limits to enforce (default {@link Limits#defaults()}). */
+        public Builder limits(Limits limits) {
+            if (limits == null) {
+                throw new IllegalArgumentException("limits are required");
+            }
+            this.limits = limits;
+            return this;
+        }
+
+        /** Where a client's mask keys come from (default {@link MaskKeys#secureRandom()}; unused by servers). */
+        public Builder maskKeys(MaskKeys maskKeys) {
+            this.maskKeys = maskKeys;
+            return this;
+        }
+
+        /**
+         * permessage-deflate as negotiated (default none). The connection takes ownership of it and
+         * closes it when it ends (see the class comment).
+         */
+        public Builder deflate(PerMessageDeflate deflate) {
+            this.deflate = deflate;
+            return this;
+        }
+
+        /**
+         * The budget that message reassembly asks before it allocates (default
+         * {@link MemoryBudget#unlimited()}: only the limits bound it).
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            if (budget == null) {
+                throw new IllegalArgumentException("budget is required; use MemoryBudget.unlimited()");
+            }
+            this.memoryBudget = budget;
+            return this;
+        }
+
+        /** The connection. @throws IllegalArgumentException for a client without mask keys */
+        public Connection build() {
+            return new Connection(this);
+        }
+    }
+
     // ---------------------------------------------------------------- receiving
 
     /**
-     * Consumes every remaining byte of {@code data} (any chunking: part of a frame, many frames).
+     * Consumes the remaining bytes of {@code data} (any chunking: part of a frame, many frames).
      * Complete messages and control frames become events; pings are answered and the peer's close
      * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
      * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
+     *
+     * <p>One exception keeps a burst of messages from piling up: when the messages decoded and not
+     * yet polled hold more than {@link Limits#maxMessageSize()} bytes of buffers (a few KB of
+     * compressed messages can inflate to many megabytes), decoding stops after the message that
+     * crossed that mark and the rest of {@code data} is left in it. Poll the events, then call
+     * again while {@code data.hasRemaining()}.
      *
      * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
      *     for good. The events decoded before the violation can still be polled and answered; once
@@ -177,22 +250,36 @@ public final class Connection {
     /**
      * The next event, or {@code null} when there is none. When the peer's close frame arrives
      * behind other events, polling its {@link Event.Close} queues the echoing close frame and makes
-     * the connection {@link State#CLOSED}; with no event before it, that happens at once.
+     * the connection {@link State#CLOSED}; with no event before it, that happens at once. Once this
+     * side has started the closing handshake ({@link State#CLOSING}), no more text or binary
+     * messages are delivered, not even ones already decoded.
+     *
+     * <p>The bytes of the messages returned stay counted against the {@link MemoryBudget} until
+     * this method returns null: the caller is then taken to be done with them.
      */
     public Event pollEvent() {
-        if (pendingFailure != null) {
-            if (eventsBeforeFailure == 0) {
-                failureDue = true;
-                settle();
+        while (true) {
+            if (pendingFailure != null) {
+                if (eventsBeforeFailure == 0) {
+                    failureDue = true;
+                    settle();
+                    return null;
+                }
+                eventsBeforeFailure--;
+            }
+            Event event = events.pollFirst();
+            if (event == null) {
+                // The caller is done with every message it was given: their buffers no longer count.
+                assembler.eventsTaken();
                 return null;
             }
-            eventsBeforeFailure--;
+            if (event instanceof Event.Close) {
+                applyPeerClose();
+            } else if (state == State.CLOSING && (event instanceof Event.Text || event instanceof Event.Binary)) {
+                continue; // this side has closed: messages still queued are not delivered
+            }
+            return event;
         }
-        Event event = events.pollFirst();
-        if (event instanceof Event.Close) {
-            applyPeerClose();
-        }
-        return event;
     }
 
     /**
@@ -413,6 +500,7 @@ public final class Connection {
         }
         queueControl(Opcode.CLOSE, payload);
         state = State.CLOSING;
+        resetMessage(); // a message in progress will not be delivered: give its buffer back now
         closeCode = code;
         closeReason = reason == null ? "" : reason;
     }
@@ -479,15 +567,26 @@ public final class Connection {
     }
 
     /**
-     * Releases the native zlib memory of permessage-deflate now. Idempotent; the connection calls it
-     * itself on reaching {@link State#CLOSED} and in {@link #transportClosed()}. On a connection
-     * still open, later messages go out uncompressed and a compressed message received throws
-     * {@link IllegalStateException}.
+     * Releases the native zlib memory of permessage-deflate and gives back everything counted
+     * against the {@link MemoryBudget}, now. Idempotent; the connection calls it itself on reaching
+     * {@link State#CLOSED} and in {@link #transportClosed()}. It ends the connection's receiving
+     * side: on a connection still open, a message in progress is dropped, later messages go out
+     * uncompressed and a compressed message received throws {@link IllegalStateException}.
      */
     public void release() {
         if (deflate != null) {
             deflate.close();
         }
+        assembler.releaseAll();
+    }
+
+    /**
+     * Gives back the memory kept for reuse between messages (the last message's reassembly buffer,
+     * when it was small enough to keep). For a connection that goes idle: the next message that
+     * needs a buffer allocates one again.
+     */
+    public void trim() {
+        assembler.trim();
     }
 
     // ---------------------------------------------------------------- internals
@@ -564,6 +663,8 @@ public final class Connection {
         private boolean frameFin;
         private long frameLength;
         private boolean frameDeliveredWhole;
+        /** The data frame being received is dropped unread (this side is closing). */
+        private boolean discarding;
 
         // The control frame being received (at most 125 bytes).
         private byte[] control;
@@ -575,11 +676,18 @@ public final class Connection {
             frameFin = fin;
             frameLength = length;
             frameDeliveredWhole = false;
+            discarding = false;
             if (rsv != 0) {
                 checkCompressedFrame(opcode);
             }
             if (opcode.isControl()) {
                 controlSize = 0;
+                return;
+            }
+            if (state == State.CLOSING) {
+                // This side sent its close: data is read and dropped until the peer's close arrives
+                // (RFC 6455 5.5.1 lets it come after more data), without reassembling or inflating it.
+                discarding = true;
                 return;
             }
             if (opcode == Opcode.CONTINUATION) {
@@ -593,11 +701,14 @@ public final class Connection {
                 }
                 assembler.begin(opcode, rsv != 0);
             }
-            assembler.checkFrameFits(length);
+            assembler.checkFrame(length, fin);
         }
 
         @Override
         public void framePayload(byte[] bytes, int offset, int length) throws ProtocolException {
+            if (discarding) {
+                return;
+            }
             if (frameOpcode.isControl()) {
                 if (control == null) {
                     control = new byte[125];
@@ -618,8 +729,13 @@ public final class Connection {
             if (frameOpcode.isControl()) {
                 return controlFrame();
             }
+            if (discarding) {
+                return true;
+            }
             if (frameFin && !frameDeliveredWhole) {
                 events.addLast(assembler.finish());
+                // Stop decoding while the messages not yet polled hold more than one message's worth.
+                return assembler.bytesLent() <= limits.maxMessageSize();
             }
             return true;
         }

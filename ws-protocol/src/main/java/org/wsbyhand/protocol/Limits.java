@@ -9,23 +9,28 @@ package org.wsbyhand.protocol;
  *                       fails the connection with 1009 as soon as its header arrives
  * @param maxMessageSize largest message accepted, after reassembly and decompression, in bytes
  *                       (default 1 MiB); checked before bytes are buffered, failing with 1009
+ * @param maxFragments   most frames one message may be split into (default 16,384, a maximum-size
+ *                       message in 64-byte fragments); one more fails with 1009, so a message sent a
+ *                       byte per frame cannot keep a connection busy for long
  * @param maxHeadSize    largest HTTP head (request or status line plus headers) of the opening
  *                       handshake, in bytes (default 8 KiB); a longer one gets 431
  * @param maxHeaderCount most header lines in that head (default 100); more get 431
  */
-public record Limits(int maxFrameSize, int maxMessageSize, int maxHeadSize, int maxHeaderCount) {
+public record Limits(int maxFrameSize, int maxMessageSize, int maxFragments, int maxHeadSize, int maxHeaderCount) {
 
     /** 1 MiB. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
     /** 1 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 1 << 20;
+    /** 16,384 frames per message. */
+    public static final int DEFAULT_MAX_FRAGMENTS = 1 << 14;
     /** 8 KiB. */
     public static final int DEFAULT_MAX_HEAD_SIZE = 8 * 1024;
     /** 100 header lines. */
     public static final int DEFAULT_MAX_HEADER_COUNT = 100;
 
     private static final Limits DEFAULTS = new Limits(DEFAULT_MAX_FRAME_SIZE, DEFAULT_MAX_MESSAGE_SIZE,
-            DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_COUNT);
+            DEFAULT_MAX_FRAGMENTS, DEFAULT_MAX_HEAD_SIZE, DEFAULT_MAX_HEADER_COUNT);
 
     /** Rejects non-positive limits, frame limits below the 125 bytes of a control frame, and tiny head limits. */
     public Limits {
@@ -34,35 +39,41 @@ public record Limits(int maxFrameSize, int maxMessageSize, int maxHeadSize, int 
             throw new IllegalArgumentException("maxFrameSize must be at least 125 bytes, was " + maxFrameSize);
         }
         requirePositive("maxMessageSize", maxMessageSize);
+        requirePositive("maxFragments", maxFragments);
         requirePositive("maxHeaderCount", maxHeaderCount);
         if (maxHeadSize < 256) {
             throw new IllegalArgumentException("maxHeadSize must be at least 256 bytes, was " + maxHeadSize);
         }
     }
 
-    /** The documented defaults: 1 MiB frames and messages, 8 KiB heads of at most 100 headers. */
+    /** The documented defaults: 1 MiB frames and messages, 16,384 fragments, 8 KiB heads of at most 100 headers. */
     public static Limits defaults() {
         return DEFAULTS;
     }
 
     /** A copy with another frame size limit. */
     public Limits withMaxFrameSize(int bytes) {
-        return new Limits(bytes, maxMessageSize, maxHeadSize, maxHeaderCount);
+        return new Limits(bytes, maxMessageSize, maxFragments, maxHeadSize, maxHeaderCount);
     }
 
     /** A copy with another message size limit. */
     public Limits withMaxMessageSize(int bytes) {
-        return new Limits(maxFrameSize, bytes, maxHeadSize, maxHeaderCount);
+        return new Limits(maxFrameSize, bytes, maxFragments, maxHeadSize, maxHeaderCount);
+    }
+
+    /** A copy with another limit on the frames of one message. */
+    public Limits withMaxFragments(int frames) {
+        return new Limits(maxFrameSize, maxMessageSize, frames, maxHeadSize, maxHeaderCount);
     }
 
     /** A copy with another HTTP head size limit. */
     public Limits withMaxHeadSize(int bytes) {
-        return new Limits(maxFrameSize, maxMessageSize, bytes, maxHeaderCount);
+        return new Limits(maxFrameSize, maxMessageSize, maxFragments, bytes, maxHeaderCount);
     }
 
     /** A copy with another header count limit. */
     public Limits withMaxHeaderCount(int count) {
-        return new Limits(maxFrameSize, maxMessageSize, maxHeadSize, count);
+        return new Limits(maxFrameSize, maxMessageSize, maxFragments, maxHeadSize, count);
     }
 
     private static void requirePositive(String name, int value) {

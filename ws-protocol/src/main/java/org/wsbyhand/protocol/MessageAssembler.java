@@ -7,36 +7,50 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 /**
  * Reassembles one data message at a time from the payload chunks of its frames (RFC 6455 section
  * 5.4), inflating it when it is compressed (RFC 7692), and turns it into an {@link Event}. Text is
- * validated as UTF-8 chunk by chunk, so an invalid message fails at its first bad byte, and the
- * message size limit is checked before bytes are buffered (for compressed messages, while they
- * are inflated). The reassembly buffer grows with the message and is kept between messages only
- * while it is small, so idle connections stay cheap.
+ * validated as UTF-8 chunk by chunk, so an invalid message fails at its first bad byte; the message
+ * size and fragment limits are checked before bytes are buffered (for compressed messages, while
+ * they are inflated).
+ *
+ * <p><b>Memory.</b> The buffer grows only as bytes arrive (or come out of the inflater), doubling
+ * from a small start, so a peer that announces a big frame and then stalls holds at most twice
+ * what it sent, and a message in a million tiny fragments costs linear time. Every growth is asked
+ * of the {@link MemoryBudget} before it is allocated. After a message the buffer is given back
+ * unless it is small ({@value #KEEP_CAPACITY} bytes or less), and {@link #trim()} gives back even
+ * that. The bytes of a finished message stay counted until the caller has taken its event
+ * ({@link #eventsTaken()}), since the event holds them.
  */
 final class MessageAssembler {
 
-    /** A buffer larger than this is dropped after its message. */
-    private static final int KEEP_BUFFER_LIMIT = 64 * 1024;
-    /** The first allocation for a message's bytes (less when its frame is shorter). */
-    private static final int INITIAL_CAPACITY = 64 * 1024;
+    /** Bytes of a byte array's object header on 64-bit JVMs: capacities are powers of two less this. */
+    private static final int ARRAY_HEADER = 16;
+    /** The first allocation for a message's bytes. */
+    private static final int FIRST_CAPACITY = 512 - ARRAY_HEADER;
+    /** A buffer up to this size is kept for the next message; larger ones are given back. */
+    static final int KEEP_CAPACITY = 4096 - ARRAY_HEADER;
 
     private final int maxMessageSize;
+    private final int maxFragments;
     private final PerMessageDeflate deflate;
+    private final MemoryBudget budget;
     /** Created with the first text message (an idle connection carries nothing it does not use). */
     private Utf8Validator utf8;
-    private final PerMessageDeflate.InflateSink inflated;
 
     private Opcode opcode;
     private boolean compressed;
+    private int fragments;
     private byte[] buffer;
     private int size;
-    /** Where the current (uncompressed) frame's payload ends in the message. */
-    private int frameEnd;
+    /** The most the current frame may make the buffer hold: its end when it is final, else the limit. */
+    private int frameCap;
+    /** Bytes granted by the budget for buffers that finished messages took with them. */
+    private long lent;
 
-    /** An assembler enforcing {@code maxMessageSize}; {@code deflate} is null without permessage-deflate. */
-    MessageAssembler(int maxMessageSize, PerMessageDeflate deflate) {
-        this.maxMessageSize = maxMessageSize;
+    /** An assembler enforcing {@code limits}; {@code deflate} is null without permessage-deflate. */
+    MessageAssembler(Limits limits, PerMessageDeflate deflate, MemoryBudget budget) {
+        this.maxMessageSize = limits.maxMessageSize();
+        this.maxFragments = limits.maxFragments();
         this.deflate = deflate;
-        this.inflated = deflate == null ? null : this::appendInflated;
+        this.budget = budget;
     }
 
     /** Whether a message is in progress (its first frame arrived, its final one not yet). */
@@ -59,6 +73,7 @@ final class MessageAssembler {
         opcode = first;
         compressed = isCompressed;
         size = 0;
+        fragments = 0;
         if (first == Opcode.TEXT) {
             if (utf8 == null) {
                 utf8 = new Utf8Validator();
@@ -69,17 +84,24 @@ final class MessageAssembler {
     }
 
     /**
-     * Checks, from a frame's header, that its payload fits the message limit. Compressed frames are
-     * checked while inflating instead, since the limit applies to the inflated size.
+     * Checks, from a frame's header, that the message may have one more frame and that the frame's
+     * payload fits the message limit. Compressed frames are checked while inflating instead, since
+     * the limit applies to the inflated size.
      */
-    void checkFrameFits(long frameLength) throws ProtocolException {
+    void checkFrame(long frameLength, boolean fin) throws ProtocolException {
+        if (++fragments > maxFragments) {
+            throw new ProtocolException(Violation.TOO_MANY_FRAGMENTS, "more than " + maxFragments + " frames");
+        }
         if (compressed) {
+            frameCap = maxMessageSize;
             return;
         }
         if (size + frameLength > maxMessageSize) {
             throw new ProtocolException(Violation.MESSAGE_TOO_BIG, (size + frameLength) + " > " + maxMessageSize + " bytes");
         }
-        frameEnd = size + (int) frameLength;
+        // The final frame's end is the message's end: the buffer can stop growing exactly there
+        // and become a binary event without another copy.
+        frameCap = fin ? size + (int) frameLength : maxMessageSize;
     }
 
     /** Whether no payload byte of the message has been buffered yet. */
@@ -99,18 +121,22 @@ final class MessageAssembler {
     /** The next chunk of payload (compressed or not) of the message in progress. */
     void append(byte[] bytes, int offset, int length) throws ProtocolException {
         if (compressed) {
-            deflate.inflate(bytes, offset, length, inflated);
+            deflate.input(bytes, offset, length);
+            inflatePending();
             return;
         }
         validate(bytes, offset, length);
-        copy(bytes, offset, length);
+        ensureCapacity(size + length);
+        System.arraycopy(bytes, offset, buffer, size, length);
+        size += length;
     }
 
     /** The final frame ended: the message's event. */
     Event finish() throws ProtocolException {
         if (compressed) {
             // RFC 7692 7.2.2: append 00 00 ff ff and inflate what is left.
-            deflate.finishMessage(inflated);
+            deflate.endInput();
+            inflatePending();
         }
         return finish(buffer == null ? new byte[0] : buffer, 0, size);
     }
@@ -120,9 +146,39 @@ final class MessageAssembler {
         opcode = null;
         compressed = false;
         size = 0;
-        if (buffer != null && buffer.length > KEEP_BUFFER_LIMIT) {
+        fragments = 0;
+        if (buffer != null && buffer.length > KEEP_CAPACITY) {
+            budget.release(buffer.length);
             buffer = null;
         }
+    }
+
+    /** Gives back the buffer kept for the next message, unless a message is in progress. */
+    void trim() {
+        if (opcode == null && buffer != null) {
+            budget.release(buffer.length);
+            buffer = null;
+        }
+    }
+
+    /** The caller took every event made so far: the buffers they carried are no longer counted. */
+    void eventsTaken() {
+        if (lent > 0) {
+            budget.release(lent);
+            lent = 0;
+        }
+    }
+
+    /** Bytes of buffers that finished messages took with them and that still count. */
+    long bytesLent() {
+        return lent;
+    }
+
+    /** Gives back everything: the connection is done receiving. */
+    void releaseAll() {
+        reset();
+        trim();
+        eventsTaken();
     }
 
     /** The reassembly buffer's capacity, for tests of the buffering bound. */
@@ -140,21 +196,42 @@ final class MessageAssembler {
         } else if (bytes == buffer && offset == 0 && length == buffer.length) {
             // The reassembly buffer holds exactly the message: hand it over instead of copying it.
             event = new Event.Binary(buffer);
+            lent += buffer.length;
             buffer = null;
         } else {
             event = new Event.Binary(Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+        if (bytes == buffer && buffer.length > KEEP_CAPACITY) {
+            // The event holds a copy (a string, an array) about the size of the buffer, which goes now.
+            lent += buffer.length;
+            buffer = null;
         }
         reset();
         return event;
     }
 
-    /** Takes the next inflated chunk: size limit and UTF-8 first, then the copy. */
-    private void appendInflated(byte[] bytes, int offset, int length) throws ProtocolException {
-        if ((long) size + length > maxMessageSize) {
-            throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "more than " + maxMessageSize + " bytes after inflating");
+    /**
+     * Inflates everything the input given so far holds, straight into the buffer, growing it as
+     * output comes and never past the message limit: one byte more than the limit fails with 1009.
+     */
+    private void inflatePending() throws ProtocolException {
+        while (true) {
+            if (buffer == null || size == buffer.length) {
+                if (size >= maxMessageSize) {
+                    if (deflate.inflate(new byte[1], 0, 1) > 0) {
+                        throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "more than " + maxMessageSize + " bytes after inflating");
+                    }
+                    return;
+                }
+                ensureCapacity(size + 1);
+            }
+            int n = deflate.inflate(buffer, size, buffer.length - size);
+            if (n == 0) {
+                return;
+            }
+            validate(buffer, size, n);
+            size += n;
         }
-        validate(bytes, offset, length);
-        copy(bytes, offset, length);
     }
 
     private void validate(byte[] bytes, int offset, int length) throws ProtocolException {
@@ -163,19 +240,27 @@ final class MessageAssembler {
         }
     }
 
-    private void copy(byte[] bytes, int offset, int length) {
-        int needed = size + length;
-        if (buffer == null || buffer.length < needed) {
-            // Grow geometrically as bytes arrive (a peer that only announces a big frame gets no big
-            // buffer), but never past the end of the current frame, which its header told us, nor
-            // past the message limit for inflated data. So a message's buffer ends up exactly full and
-            // becomes its event without another copy.
-            int cap = compressed ? maxMessageSize : frameEnd;
-            int grown = buffer == null ? INITIAL_CAPACITY : buffer.length * 2;
-            int target = Math.max(needed, Math.min(cap, grown));
-            buffer = buffer == null ? new byte[target] : Arrays.copyOf(buffer, target);
+    /**
+     * Makes room for {@code needed} bytes: doubles the buffer (so total copying stays linear in the
+     * message), but never past what the current frame may hold, and asks the budget first.
+     */
+    private void ensureCapacity(int needed) throws ProtocolException {
+        int old = buffer == null ? 0 : buffer.length;
+        if (needed <= old) {
+            return;
         }
-        System.arraycopy(bytes, offset, buffer, size, length);
-        size = needed;
+        // Powers of two less the array header: a buffer of 512 KiB or more then fills whole
+        // humongous regions of the G1 collector instead of spilling one byte into another region.
+        long doubled = old == 0 ? FIRST_CAPACITY : 2L * old + ARRAY_HEADER;
+        int target = (int) Math.max(needed, Math.min(frameCap, doubled));
+        if (!budget.tryReserve(target - old)) {
+            throw new ProtocolException(Violation.MEMORY_BUDGET_EXCEEDED,
+                    "could not grow the message buffer to " + target + " bytes");
+        }
+        byte[] grown = new byte[target];
+        if (size > 0) {
+            System.arraycopy(buffer, 0, grown, 0, size);
+        }
+        buffer = grown;
     }
 }

@@ -35,6 +35,13 @@ public enum Violation {
     FRAME_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, "frame larger than the frame size limit"),
     /** A message (after decompression) is longer than {@link Limits#maxMessageSize()}. */
     MESSAGE_TOO_BIG(CloseCode.MESSAGE_TOO_BIG, "message larger than the message size limit"),
+    /** A message is split into more frames than {@link Limits#maxFragments()}. */
+    TOO_MANY_FRAGMENTS(CloseCode.MESSAGE_TOO_BIG, "message split into more frames than the fragment limit"),
+    /**
+     * Reassembling the message needs memory that the connection's {@link MemoryBudget} refused: not
+     * a broken rule but an overloaded receiver, hence 1013 (Try Again Later, IANA registry).
+     */
+    MEMORY_BUDGET_EXCEEDED(CloseCode.TRY_AGAIN_LATER, "no memory left in the budget to receive this message"),
     /** RFC 7692 section 6.1: RSV1 marks only the first frame of a compressed message. */
     COMPRESSED_CONTINUATION(CloseCode.PROTOCOL_ERROR, "RSV1 set on a continuation frame"),
     /** RFC 7692 section 6.2: the compressed payload could not be inflated. */

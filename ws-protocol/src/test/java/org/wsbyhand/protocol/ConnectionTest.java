@@ -684,12 +684,35 @@ class ConnectionTest {
         }
 
         @Test
-        void dataStillArrivesWhileWeWaitForThePeersClose() throws ProtocolException {
+        void dataThatArrivesWhileWeWaitForThePeersCloseIsReadAndDropped() throws ProtocolException {
             Connection server = server();
             server.close(CloseCode.NORMAL_CLOSURE, "");
             Wire.drain(server);
-            receive(server, Peer.text(Role.SERVER, true, "late"), Peer.close(Role.SERVER, 1000, ""));
-            assertEquals(List.of(text("late"), close(1000, "")), Peer.events(server));
+            byte[] p = {'p'};
+            receive(server, Peer.text(Role.SERVER, false, "la"), wire(Role.SERVER, true, Opcode.PING, p),
+                    wire(Role.SERVER, true, Opcode.CONTINUATION, "te".getBytes(StandardCharsets.UTF_8)),
+                    wire(Role.SERVER, true, Opcode.BINARY, new byte[300]), Peer.close(Role.SERVER, 1000, ""));
+            assertEquals(List.of(ping(p), close(1000, "")), Peer.events(server));
+            assertEquals(Connection.State.CLOSED, server.state());
+            assertEquals(0, server.reassemblyCapacity(), "nothing was reassembled");
+        }
+
+        @Test
+        void messagesDecodedBeforeWeClosedAreNotDeliveredAfterIt() throws ProtocolException {
+            Connection server = server();
+            receive(server, Peer.text(Role.SERVER, true, "one"), Peer.text(Role.SERVER, true, "two"));
+            assertEquals(new Event.Text("one"), server.pollEvent());
+            server.close(CloseCode.POLICY_VIOLATION, "");
+            assertEquals(null, server.pollEvent(), "the second message is dropped: this side has closed");
+        }
+
+        @Test
+        void aMessageInProgressWhenWeCloseGivesItsBufferBack() throws ProtocolException {
+            Connection server = server();
+            receive(server, wire(Role.SERVER, false, Opcode.BINARY, new byte[20_000]));
+            assertTrue(server.reassemblyCapacity() >= 20_000);
+            server.close(CloseCode.GOING_AWAY, "");
+            assertEquals(0, server.reassemblyCapacity());
         }
 
         @Test

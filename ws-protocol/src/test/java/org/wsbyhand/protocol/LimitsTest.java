@@ -16,6 +16,7 @@ class LimitsTest {
             Limits limits = Limits.defaults();
             assertEquals(1 << 20, limits.maxFrameSize());
             assertEquals(1 << 20, limits.maxMessageSize());
+            assertEquals(16_384, limits.maxFragments());
             assertEquals(8 * 1024, limits.maxHeadSize());
             assertEquals(100, limits.maxHeaderCount());
         }
@@ -30,6 +31,7 @@ class LimitsTest {
             assertThrows(IllegalArgumentException.class, () -> limits.withMaxFrameSize(0));
             assertThrows(IllegalArgumentException.class, () -> limits.withMaxMessageSize(-1));
             assertThrows(IllegalArgumentException.class, () -> limits.withMaxHeaderCount(0));
+            assertThrows(IllegalArgumentException.class, () -> limits.withMaxFragments(0));
         }
 
         @Test
@@ -50,11 +52,12 @@ class LimitsTest {
 
         @Test
         void eachWitherChangesOnlyItsOwnLimit() {
-            Limits base = new Limits(130, 20, 300, 40);
-            assertEquals(new Limits(131, 20, 300, 40), base.withMaxFrameSize(131));
-            assertEquals(new Limits(130, 21, 300, 40), base.withMaxMessageSize(21));
-            assertEquals(new Limits(130, 20, 301, 40), base.withMaxHeadSize(301));
-            assertEquals(new Limits(130, 20, 300, 41), base.withMaxHeaderCount(41));
+            Limits base = new Limits(130, 20, 7, 300, 40);
+            assertEquals(new Limits(131, 20, 7, 300, 40), base.withMaxFrameSize(131));
+            assertEquals(new Limits(130, 21, 7, 300, 40), base.withMaxMessageSize(21));
+            assertEquals(new Limits(130, 20, 8, 300, 40), base.withMaxFragments(8));
+            assertEquals(new Limits(130, 20, 7, 301, 40), base.withMaxHeadSize(301));
+            assertEquals(new Limits(130, 20, 7, 300, 41), base.withMaxHeaderCount(41));
         }
     }
 }

@@ -30,12 +30,19 @@ class ViolationTest {
         void sizeViolationsCloseWith1009() {
             assertEquals(CloseCode.MESSAGE_TOO_BIG, Violation.FRAME_TOO_BIG.closeCode());
             assertEquals(CloseCode.MESSAGE_TOO_BIG, Violation.MESSAGE_TOO_BIG.closeCode());
+            assertEquals(CloseCode.MESSAGE_TOO_BIG, Violation.TOO_MANY_FRAGMENTS.closeCode());
+        }
+
+        @Test
+        void anExhaustedMemoryBudgetClosesWith1013TryAgainLater() {
+            assertEquals(CloseCode.TRY_AGAIN_LATER, Violation.MEMORY_BUDGET_EXCEEDED.closeCode());
         }
 
         @Test
         void everyOtherViolationClosesWith1002() {
             Set<Violation> others = EnumSet.complementOf(EnumSet.of(Violation.INVALID_UTF8, Violation.INVALID_CLOSE_REASON,
-                    Violation.INVALID_COMPRESSED_DATA, Violation.FRAME_TOO_BIG, Violation.MESSAGE_TOO_BIG));
+                    Violation.INVALID_COMPRESSED_DATA, Violation.FRAME_TOO_BIG, Violation.MESSAGE_TOO_BIG,
+                    Violation.TOO_MANY_FRAGMENTS, Violation.MEMORY_BUDGET_EXCEEDED));
             for (Violation violation : others) {
                 assertEquals(CloseCode.PROTOCOL_ERROR, violation.closeCode(), violation.name());
             }

@@ -23,6 +23,7 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
+import org.wsbyhand.protocol.Violation;
 import org.wsbyhand.protocol.deflate.DeflateNegotiation;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 import org.wsbyhand.protocol.handshake.HandshakeException;
@@ -52,8 +53,18 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     static final int READ_BUFFER_MAX = 64 * 1024;
     /** A grown buffer goes back to the minimum after this many small reads in a row (the burst is over). */
     private static final int SMALL_READS_BEFORE_SHRINK = 16;
-    /** Bytes a closing socket discards at most while waiting for the peer's FIN. */
-    private static final int LINGER_MAX_BYTES = 1 << 20;
+    /**
+     * Bytes a session reads (and drops) at most after sending its close frame before the peer's
+     * close arrives, beyond its message size limit: a peer that keeps streaming instead of closing
+     * is dropped rather than read at wire speed until the close timeout.
+     */
+    private static final int DISCARD_AFTER_CLOSE_SLACK = 1 << 20;
+    /** A reader that has read this long without its reads waiting takes a turn of {@link BusyReaders}. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A read that took longer than this waited for bytes (parked), giving others the carrier. */
+    private static final long WAITED_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** Time after the handshake deadline for the 408 to be written before the timer drops the socket. */
+    private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final WebSocketServer server;
     private final ServerConfig config;
@@ -63,6 +74,13 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private final SocketChannel channel;
     private final long id;
     private final InetSocketAddress remote;
+    private final SessionMemory memory;
+    /**
+     * Before the session starts: when the connection is dropped (the TLS handshake and request head
+     * within the handshake timeout, then a plain HTTP answer within the response timeout), as a
+     * {@link System#nanoTime()} value kept by the server's timer; 0 once the session runs.
+     */
+    private volatile long deadline;
     private volatile ServerSession session;
     /** Whether the session is in {@link WebSocketServer#sessions()}: from before onOpen to before onClose. */
     private volatile boolean listed;
@@ -74,12 +92,19 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private Throwable error;
     private boolean handlerFailed;
     private boolean transportGone;
+    /** The peer kept sending data long after our close frame: it is dropped, not waited for. */
+    private boolean ignoredOurClose;
+    /** The reader's turn among readers that do not wait (see {@link BusyReaders}); reader thread only. */
+    private BusyReaders.Turn busy;
+    /** When the reader last waited for bytes, or took its turn. Reader thread only. */
+    private long runningSince;
 
     /** Set by the reader once the session runs; from then on the timer thread keeps its clock. */
     private volatile boolean timed;
     private final SessionClock clock;
 
-    ConnectionLoop(WebSocketServer server, Socket socket, long id) {
+    ConnectionLoop(WebSocketServer server, Socket socket, long id, SessionMemory memory) {
+        this.memory = memory;
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
@@ -105,7 +130,9 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 if (session == null) {
                     // An HTTP answer (static file or error) was the last thing written: let the client
                     // read it before the socket closes, or unread request bytes could reset it away.
-                    lingerClose(config.closeTimeout().toNanos());
+                    long linger = config.closeTimeout().toNanos();
+                    deadline = System.nanoTime() + linger;
+                    Linger.shutdown(socket, linger, Linger.MAX_BYTES);
                 }
                 abort();
                 server.loopFinished(this);
@@ -152,17 +179,21 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
 
     /** Returns whether the session released its thread (it goes on later on another one). */
     private boolean serve() throws IOException {
-        long deadline = System.nanoTime() + config.handshakeTimeout().toNanos();
+        long headDeadline = System.nanoTime() + config.handshakeTimeout().toNanos();
+        // Reads of the head time out on their own at the deadline and get a 408. The timer drops
+        // the socket a little later whatever blocks: a TLS handshake, or an answer the client does
+        // not read; the grace keeps it from cutting off the 408 itself.
+        deadline = headDeadline + ANSWER_GRACE_NANOS;
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
         Optional<Handshaker.ReadHead> read;
         try {
             if (socket instanceof SSLSocket ssl) {
-                socket.setSoTimeout(millisUntil(deadline));
+                socket.setSoTimeout(Math.max(1, Linger.millisUntil(headDeadline)));
                 ssl.startHandshake();
             }
-            read = Handshaker.readHead(in, socket, config.limits(), deadline);
+            read = Handshaker.readHead(in, socket, config.limits(), headDeadline);
         } catch (SocketTimeoutException e) {
             log.info("connection {} ({}): no complete request head within {}, dropped", id, remote,
                     config.handshakeTimeout());
@@ -200,6 +231,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             return upgrade(in, out, read.get(), routed);
         } else if (config.staticFiles().isPresent()) {
             counters.httpRequests.increment();
+            deadline = System.nanoTime() + config.responseTimeout().toNanos();
             int status = config.staticFiles().get().respond(head, out);
             log.debug("connection {} ({}): {} {} -> {}", id, remote, head.method(), head.target(), status);
         } else {
@@ -233,10 +265,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             reject(out, head, HandshakeException.reject(503, "server shutting down"));
             return false;
         }
-        if (!server.tryReserveSession()) {
-            reject(out, head, HandshakeException.reject(503, "too many connections"));
-            return false;
-        }
+        counters.openSessions.incrementAndGet();
         boolean started = false;
         try {
             UpgradeDecision decision;
@@ -256,10 +285,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             PerMessageDeflate deflate = DeflateNegotiation.serverAgreement(accepted)
                     .map(agreed -> new PerMessageDeflate(Role.SERVER, agreed, config.compression().orElseThrow()))
                     .orElse(null);
-            Connection connection = deflate == null ? new Connection(Role.SERVER, config.limits())
-                    : new Connection(Role.SERVER, config.limits(), null, deflate);
+            Connection connection = Connection.builder(Role.SERVER).limits(config.limits()).deflate(deflate)
+                    .memoryBudget(memory).build();
             ServerSession created = new ServerSession(id, request, subprotocol, connection, out, config, counters,
-                    this, deflate);
+                    this, deflate, memory);
             // The session is published before the 101 goes out, so that a shutdown arriving now closes it
             // with 1001 instead of dropping the socket; the 101 is written under the session lock, so
             // that close frame (queued under the same lock) can only follow it.
@@ -273,12 +302,13 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             }
             counters.upgradesAccepted.increment();
             socket.setSoTimeout(0);
+            deadline = 0; // from now on the session clock keeps the time
             handler = routed;
             started = true;
             return runSession(in, read.leftover());
         } finally {
             if (!started) {
-                server.releaseSession();
+                counters.openSessions.decrementAndGet();
             }
         }
     }
@@ -412,60 +442,105 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         boolean quiet = releaseNanos > 0;
         boolean timedReads = false;
         long previousRead = 0;
+        runningSince = System.nanoTime();
+        busy = server.busyReaders().turn();
         byte[] buffer = new byte[READ_BUFFER_MIN];
         ByteBuffer view = ByteBuffer.wrap(buffer);
         int smallReads = 0;
-        while (s.state() != Connection.State.CLOSED) {
-            int n;
-            try {
-                if (quiet != timedReads) {
-                    socket.setSoTimeout(quiet ? releaseMillis : 0);
-                    timedReads = quiet;
+        long readAfterClose = 0;
+        long discardLimit = (long) config.limits().maxMessageSize() + DISCARD_AFTER_CLOSE_SLACK;
+        try {
+            while (s.state() != Connection.State.CLOSED) {
+                int n;
+                try {
+                    if (quiet != timedReads) {
+                        socket.setSoTimeout(quiet ? releaseMillis : 0);
+                        timedReads = quiet;
+                    }
+                    long readStarted = System.nanoTime();
+                    n = in.read(buffer, 0, buffer.length);
+                    if (n < buffer.length && System.nanoTime() - readStarted > WAITED_NANOS) {
+                        // The read waited for bytes (a full one never did): the carrier was free meanwhile.
+                        runningSince = readStarted;
+                        busy.leave();
+                    }
+                } catch (SocketTimeoutException e) {
+                    if (release()) {
+                        return true;
+                    }
+                    continue;
+                } catch (IOException e) {
+                    log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
+                    transportGone = true;
+                    return false;
                 }
-                n = in.read(buffer, 0, buffer.length);
-            } catch (SocketTimeoutException e) {
-                if (release()) {
-                    return true;
+                if (n < 0) {
+                    transportGone = true;
+                    return false;
                 }
-                continue;
-            } catch (IOException e) {
-                log.debug("session {} ({}): read failed: {}", id, remote, e.toString());
-                transportGone = true;
-                return false;
+                long now = System.nanoTime();
+                clock.read(now);
+                quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
+                previousRead = now;
+                counters.bytesIn.add(n);
+                if (s.state() == Connection.State.CLOSING && (readAfterClose += n) > discardLimit) {
+                    log.info("session {} ({}): {} bytes more after our close frame, dropped", id, remote, readAfterClose);
+                    ignoredOurClose = true; // finish() follows, without lingering for more of the same
+                    return false;
+                }
+                view.clear().limit(n);
+                feed(view);
+                checkSlice(now);
+                // A full read suggests a big frame in flight: read in larger steps, when the memory
+                // budget has room. Many small reads in a row on a grown buffer mean the burst is over:
+                // give the memory back.
+                if (n == buffer.length && buffer.length < READ_BUFFER_MAX && s.reserveReadBuffer(buffer.length)) {
+                    buffer = new byte[buffer.length * 2];
+                    view = ByteBuffer.wrap(buffer);
+                    smallReads = 0;
+                } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
+                        && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
+                    s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);
+                    buffer = new byte[READ_BUFFER_MIN];
+                    view = ByteBuffer.wrap(buffer);
+                    smallReads = 0;
+                }
             }
-            if (n < 0) {
-                transportGone = true;
-                return false;
-            }
-            long now = System.nanoTime();
-            clock.read(now);
-            quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
-            previousRead = now;
-            counters.bytesIn.add(n);
-            view.clear().limit(n);
-            feed(view);
-            // A full read suggests a big frame in flight: read in larger steps. Many small reads in a
-            // row on a grown buffer mean the burst is over: give the memory back.
-            if (n == buffer.length && buffer.length < READ_BUFFER_MAX) {
-                buffer = new byte[buffer.length * 2];
-                view = ByteBuffer.wrap(buffer);
-                smallReads = 0;
-            } else if (buffer.length > READ_BUFFER_MIN && n < READ_BUFFER_MIN
-                    && ++smallReads >= SMALL_READS_BEFORE_SHRINK) {
-                buffer = new byte[READ_BUFFER_MIN];
-                view = ByteBuffer.wrap(buffer);
-                smallReads = 0;
+            return false;
+        } finally {
+            busy.leave();
+            if (buffer.length > READ_BUFFER_MIN) {
+                s.releaseReadBuffer(buffer.length - READ_BUFFER_MIN);
             }
         }
-        return false;
     }
 
-    /** The server's timer thread: this session's deadlines (see {@link SessionClock}). */
+    /**
+     * The server's timer thread: the deadline of the connection's HTTP exchange before a session
+     * runs, then the session's own deadlines (see {@link SessionClock}).
+     */
     void checkTimers(long now) {
+        long due = deadline;
+        if (due != 0 && now - due >= 0) {
+            log.info("connection {} ({}): no complete exchange within its deadline, dropped", id, remote);
+            deadline = 0;
+            abort();
+            return;
+        }
         ServerSession s = session;
-        if (s != null && timed) { // before that, the handshake has its own deadline
+        if (s != null && timed) {
             clock.check(now, s, config, this::abort);
         }
+    }
+
+    /** Bytes this connection holds of the server's memory budget (approximate). */
+    long memoryHeld() {
+        return memory.held();
+    }
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress() {
+        return remote;
     }
 
     /**
@@ -478,20 +553,34 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
     private void feed(ByteBuffer data) {
         ServerSession s = session;
         Connection connection = s.connection();
-        ProtocolException violation = null;
-        s.lock().lock();
-        try {
-            s.outbound().beginReaderBatch();
-            connection.receive(data);
-        } catch (ProtocolException e) {
-            violation = e;
-        } finally {
-            s.lock().unlock();
-        }
-        if (violation != null) {
-            log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
-            recordError(violation);
-        }
+        // The connection may stop before the end of the read when the messages it decoded hold much
+        // memory (compressed messages inflate): dispatch those, then go on with the rest.
+        do {
+            ProtocolException violation = null;
+            s.lock().lock();
+            try {
+                s.outbound().beginReaderBatch();
+                connection.receive(data);
+            } catch (ProtocolException e) {
+                violation = e;
+            } finally {
+                s.lock().unlock();
+            }
+            if (violation != null) {
+                log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
+                if (violation.violation() == Violation.MEMORY_BUDGET_EXCEEDED) {
+                    counters.memoryRefusals.increment();
+                }
+                recordError(violation);
+            }
+            dispatchEvents(s, connection);
+        } while (data.hasRemaining());
+        // What the handlers answered to this read goes out now, in one write.
+        s.outbound().endReaderBatch();
+    }
+
+    /** Takes the events one at a time under the lock and runs the handler for each outside it. */
+    private void dispatchEvents(ServerSession s, Connection connection) {
         while (true) {
             Event event;
             s.lock().lock();
@@ -504,12 +593,22 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 s.lock().unlock();
             }
             if (event == null) {
-                break;
+                return;
             }
             dispatch(s, event);
+            checkSlice(System.nanoTime());
         }
-        // What the handlers answered to this read goes out now, in one write.
-        s.outbound().endReaderBatch();
+    }
+
+    /**
+     * A reader whose reads never wait never blocks, and a virtual thread that never blocks keeps its
+     * carrier: after a slice of work without waiting, it takes a turn of {@link BusyReaders}.
+     */
+    private void checkSlice(long now) {
+        if (now - runningSince > SLICE_NANOS) {
+            busy.nextSlice();
+            runningSince = System.nanoTime();
+        }
     }
 
     private void dispatch(ServerSession s, Event event) {
@@ -587,6 +686,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
             // The connection ends its zlib streams on reaching CLOSED; this makes sure of it on
             // every path (idempotent), so native memory never waits for the garbage collector.
             connection.release();
+            s.releaseMemory();
             s.outbound().settleCounts();
             code = connection.closeCode();
             reason = connection.closeReason();
@@ -600,13 +700,16 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         if (error == null && s.wasSlowConsumer()) {
             error = new SlowConsumerException(s.maxOutboundBytes());
         }
+        if (error == null && s.wasOverBudget()) {
+            error = new MemoryBudgetException();
+        }
         if (error == null && code.equals(CloseCode.ABNORMAL_CLOSURE)) {
             error = new EOFException("connection ended without a close frame");
             log.debug("session {} ({}): ended without a close frame", id, remote);
         }
         counters.closed(code);
         listed = false;
-        server.releaseSession();
+        counters.openSessions.decrementAndGet();
         if (error != null) {
             try {
                 handler.onError(s, error);
@@ -619,49 +722,10 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         } catch (RuntimeException e) {
             log.warn("session {} ({}): onClose failed", id, remote, e);
         }
-        if (!transportGone && !clock.peerUnresponsive()) {
-            lingerClose(closeTimeout);
+        if (!transportGone && !clock.peerUnresponsive() && !ignoredOurClose) {
+            Linger.shutdown(socket, closeTimeout, Linger.MAX_BYTES);
         }
         abort();
-    }
-
-    /**
-     * RFC 6455 7.1.1: the server closes the TCP connection first. Half-closing and reading until the
-     * client's FIN (bounded in time and bytes) keeps the kernel from answering unread bytes with a
-     * reset that could destroy our close frame before the client reads it.
-     */
-    private void lingerClose(long timeoutNanos) {
-        if (socket instanceof SSLSocket || socket.isClosed()) {
-            return;
-        }
-        long deadline = System.nanoTime() + timeoutNanos;
-        try {
-            socket.shutdownOutput();
-            byte[] discard = new byte[READ_BUFFER_MIN];
-            int total = 0;
-            while (total < LINGER_MAX_BYTES) {
-                int timeout = millisUntil(deadline);
-                if (timeout <= 0) {
-                    return;
-                }
-                socket.setSoTimeout(timeout);
-                int n = socket.getInputStream().read(discard);
-                if (n < 0) {
-                    return;
-                }
-                total += n;
-            }
-        } catch (IOException e) {
-            // Timed out or reset: the socket is closed next either way.
-        }
-    }
-
-    private static int millisUntil(long deadlineNanos) {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            return 0;
-        }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining)));
     }
 
     long id() {

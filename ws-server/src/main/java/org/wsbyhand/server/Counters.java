@@ -19,6 +19,8 @@ final class Counters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder slowConsumers = new LongAdder();
+    final LongAdder connectionsRefused = new LongAdder();
+    final LongAdder memoryRefusals = new LongAdder();
     final LongAdder compressedMessagesIn = new LongAdder();
     final LongAdder compressedBytesIn = new LongAdder();
     final LongAdder inflatedBytesIn = new LongAdder();
@@ -31,14 +33,15 @@ final class Counters {
         closes.computeIfAbsent(code.code(), c -> new LongAdder()).increment();
     }
 
-    ServerStats snapshot() {
+    ServerStats snapshot(int openConnections, ServerStats.Memory memory) {
         Map<Integer, Long> sorted = new TreeMap<>();
         closes.forEach((code, count) -> sorted.put(code, count.sum()));
         Map<CloseCode, Long> byCode = new java.util.LinkedHashMap<>();
         sorted.forEach((code, count) -> byCode.put(CloseCode.of(code), count));
-        return new ServerStats(openSessions.get(), parkedSessions.get(), upgradesAccepted.sum(), upgradesRejected.sum(),
+        return new ServerStats(openConnections, openSessions.get(), parkedSessions.get(), connectionsRefused.sum(),
+                upgradesAccepted.sum(), upgradesRejected.sum(),
                 httpRequests.sum(), messagesIn.sum(), messagesOut.sum(), bytesIn.sum(), bytesOut.sum(), slowConsumers.sum(), byCode,
                 new ServerStats.Compression(compressedMessagesIn.sum(), compressedBytesIn.sum(), inflatedBytesIn.sum(),
-                        compressedMessagesOut.sum(), originalBytesOut.sum(), compressedBytesOut.sum()));
+                        compressedMessagesOut.sum(), originalBytesOut.sum(), compressedBytesOut.sum()), memory);
     }
 }

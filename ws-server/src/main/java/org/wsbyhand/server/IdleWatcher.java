@@ -121,8 +121,9 @@ final class IdleWatcher implements Runnable {
                     resume.forEach(Parked::abort);
                 }
                 return;
-            } catch (RuntimeException e) {
-                // Never let one bad session stop the watcher: every parked session depends on it.
+            } catch (RuntimeException | Error e) {
+                // Never let one bad session, or a moment without memory, stop the watcher: every
+                // parked session depends on it.
                 // The sessions being resumed end (their sockets are closed) on threads of their own.
                 log.error("idle watcher: unexpected failure; dropping {} sessions being resumed", resume.size(), e);
                 for (Parked loop : resume) {

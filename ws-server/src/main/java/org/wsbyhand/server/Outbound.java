@@ -50,6 +50,7 @@ final class Outbound {
     private final Counters counters;
     private final Owner owner;
     private final long id;
+    private final SessionMemory memory;
     private String writerName;
 
     private boolean writing;
@@ -66,7 +67,9 @@ final class Outbound {
     /** Data messages queued since the last batch was taken; counted in {@link Counters} per batch. */
     private long uncountedMessages;
 
-    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Owner owner, long id) {
+    Outbound(ReentrantLock lock, Connection connection, OutputStream out, Counters counters, Owner owner, long id,
+            SessionMemory memory) {
+        this.memory = memory;
         this.lock = lock;
         this.connection = connection;
         this.out = out;
@@ -277,6 +280,7 @@ final class Outbound {
                 }
                 if (onReader && !first && !broken && connection.hasOutbound()) {
                     inFlight = 0;
+                    memory.settleOutbound(queuedBytes());
                     startWriter();
                     return;
                 }
@@ -287,6 +291,7 @@ final class Outbound {
                     batchBytes += next.remaining();
                 }
                 inFlight = batchBytes;
+                memory.settleOutbound(queuedBytes()); // the previous batch is written: its bytes go back
                 if (!batch.isEmpty()) {
                     batchesSinceReleaseCheck++;
                 }

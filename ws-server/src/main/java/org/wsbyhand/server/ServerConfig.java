@@ -26,9 +26,20 @@ import org.wsbyhand.protocol.deflate.DeflateOptions;
  * @param limits           frame, message and HTTP head limits (default {@link Limits#defaults()})
  * @param maxOutboundBytes most unsent bytes one session may hold before it is closed with 1008
  *                         (default 4 MiB)
- * @param maxConnections   most open WebSocket sessions; further upgrades get 503 (default 10,000)
+ * @param memoryBudget     most bytes the server holds on behalf of all its clients together
+ *                         (message reassembly and inflation, grown read buffers, unsent bytes);
+ *                         half is promised in equal shares per connection, half is shared; a
+ *                         message or session that finds no room is closed with 1013 (default
+ *                         {@link #defaultMemoryBudget()}, a quarter of the maximum heap)
+ * @param maxConnections   most open connections of any kind (TLS or HTTP head in progress, plain
+ *                         HTTP, WebSocket); one more is answered 503 and closed (default 10,000)
+ * @param maxConnectionsPerAddress most open connections from one client IP address, answered like
+ *                         {@code maxConnections} beyond it (default 0: no limit, since clients
+ *                         behind a proxy or NAT share an address)
  * @param handshakeTimeout time a client has to send its whole HTTP head, TLS handshake included
  *                         (default 10 s)
+ * @param responseTimeout  time to write a plain HTTP answer (a static file, an error) to a client
+ *                         that reads slowly or not at all, after which it is dropped (default 30 s)
  * @param idleTimeout      a session that receives no byte for this long is closed with 1001
  *                         (default 5 min; zero disables)
  * @param pingInterval     a session that receives no byte for this long is sent a ping (default
@@ -58,8 +69,11 @@ public record ServerConfig(
         Optional<StaticFiles> staticFiles,
         Limits limits,
         long maxOutboundBytes,
+        long memoryBudget,
         int maxConnections,
+        int maxConnectionsPerAddress,
         Duration handshakeTimeout,
+        Duration responseTimeout,
         Duration idleTimeout,
         Duration pingInterval,
         Duration pongTimeout,
@@ -76,10 +90,16 @@ public record ServerConfig(
     public static final int DEFAULT_BACKLOG = 1024;
     /** 4 MiB of unsent bytes per session. */
     public static final long DEFAULT_MAX_OUTBOUND_BYTES = 4L << 20;
-    /** 10,000 open sessions. */
+    /** The default memory budget is the maximum heap divided by this. */
+    public static final int DEFAULT_MEMORY_BUDGET_FRACTION = 4;
+    /** 10,000 open connections. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** No limit per client address. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
     /** 10 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** 30 seconds. */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     /** 5 minutes. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** 30 seconds. */
@@ -110,8 +130,13 @@ public record ServerConfig(
         Objects.requireNonNull(staticFiles, "staticFiles");
         Objects.requireNonNull(limits, "limits");
         requirePositive("maxOutboundBytes", maxOutboundBytes);
+        requirePositive("memoryBudget", memoryBudget);
         requirePositive("maxConnections", maxConnections);
+        if (maxConnectionsPerAddress < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must not be negative, was " + maxConnectionsPerAddress);
+        }
         requirePositive("handshakeTimeout", handshakeTimeout);
+        requirePositive("responseTimeout", responseTimeout);
         requireNotNegative("idleTimeout", idleTimeout);
         requireNotNegative("pingInterval", pingInterval);
         requirePositive("pongTimeout", pongTimeout);
@@ -119,6 +144,11 @@ public record ServerConfig(
         requireNotNegative("threadRelease", threadRelease);
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(compression, "compression");
+    }
+
+    /** A quarter of the JVM's maximum heap ({@link Runtime#maxMemory()}). */
+    public static long defaultMemoryBudget() {
+        return Runtime.getRuntime().maxMemory() / DEFAULT_MEMORY_BUDGET_FRACTION;
     }
 
     private static void requirePositive(String name, long value) {

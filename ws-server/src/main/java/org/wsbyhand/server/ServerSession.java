@@ -43,6 +43,9 @@ final class ServerSession implements Session {
     private final Counters counters;
     private volatile Connection.State state = Connection.State.OPEN;
     private volatile boolean slowConsumer;
+    private volatile boolean overBudget;
+    private final SessionMemory memory;
+    private final Outbound.Owner owner;
     private volatile ConcurrentMap<String, Object> attributes;
 
     /** permessage-deflate state when negotiated (owned by the connection), else null. */
@@ -50,7 +53,8 @@ final class ServerSession implements Session {
     private final CompressionCounts compressionCounts;
 
     ServerSession(long id, HttpUpgradeRequest request, Optional<String> subprotocol, Connection connection,
-            OutputStream out, ServerConfig config, Counters counters, Outbound.Owner owner, PerMessageDeflate deflate) {
+            OutputStream out, ServerConfig config, Counters counters, Outbound.Owner owner, PerMessageDeflate deflate,
+            SessionMemory memory) {
         this.deflate = deflate;
         this.compressionCounts = deflate == null ? null : new CompressionCounts(deflate);
         this.id = id;
@@ -59,7 +63,9 @@ final class ServerSession implements Session {
         this.connection = connection;
         this.maxOutboundBytes = config.maxOutboundBytes();
         this.counters = counters;
-        this.outbound = new Outbound(lock, connection, out, counters, owner, id);
+        this.memory = memory;
+        this.owner = owner;
+        this.outbound = new Outbound(lock, connection, out, counters, owner, id, memory);
     }
 
     @Override
@@ -196,6 +202,10 @@ final class ServerSession implements Session {
                 failSlowConsumer();
                 return false;
             }
+            if (!memory.reserveOutbound(frameLength)) {
+                failOverBudget(frameLength);
+                return false;
+            }
             queue.accept(connection);
             if (data) {
                 outbound.countMessage();
@@ -208,18 +218,30 @@ final class ServerSession implements Session {
     }
 
     /**
-     * Records the connection's state after a call into it, enforces the outbound bound on bytes the
-     * connection queued by itself (pongs, close echoes), and starts the writer. Lock held.
-     * Returns true when the bound was exceeded and the session is now closing.
+     * Records the connection's state after a call into it, counts its unsent bytes against the
+     * memory budget, enforces the outbound bound and the budget on bytes the connection queued by
+     * itself (pongs, close echoes), and starts the writer. Lock held. Returns true when the bound
+     * or the budget was exceeded and the session is now closing.
+     *
+     * <p>After our close frame the peer gets no more messages, but it can still make us queue
+     * pongs; a peer that does so past the bound or the budget without reading is dropped at once.
      */
     boolean afterCall() {
         if (compressionCounts != null) {
             compressionCounts.addTo(counters);
         }
+        boolean withinBudget = memory.settleOutbound(outbound.queuedBytes());
         boolean overflow = false;
-        if (connection.state() == Connection.State.OPEN && outbound.queuedBytes() > maxOutboundBytes) {
+        Connection.State now = connection.state();
+        if (now == Connection.State.OPEN && outbound.queuedBytes() > maxOutboundBytes) {
             failSlowConsumer();
             overflow = true;
+        } else if (now == Connection.State.OPEN && !withinBudget) {
+            failOverBudget(0);
+            overflow = true;
+        } else if (now == Connection.State.CLOSING && (!withinBudget || outbound.queuedBytes() > maxOutboundBytes)) {
+            log.info("session {} ({}): keeps sending after our close without reading, dropped", id, request.remoteAddress());
+            owner.abort();
         }
         state = connection.state();
         outbound.flush();
@@ -233,6 +255,19 @@ final class ServerSession implements Session {
         slowConsumer = true;
         counters.slowConsumers.increment();
         connection.close(SLOW_CONSUMER, "too many unsent bytes");
+        memory.settleOutbound(outbound.queuedBytes());
+        state = connection.state();
+        outbound.flush();
+    }
+
+    /** The memory budget has no room for this session's unsent bytes. Lock held. */
+    private void failOverBudget(long frameLength) {
+        log.info("session {} ({}): no room in the memory budget for {} unsent bytes, closing with {}", id,
+                request.remoteAddress(), outbound.queuedBytes() + frameLength, CloseCode.TRY_AGAIN_LATER);
+        overBudget = true;
+        counters.memoryRefusals.increment();
+        connection.close(CloseCode.TRY_AGAIN_LATER, "server memory budget exhausted");
+        memory.settleOutbound(outbound.queuedBytes());
         state = connection.state();
         outbound.flush();
     }
@@ -243,10 +278,44 @@ final class ServerSession implements Session {
     boolean tryReleaseReader() {
         lock.lock();
         try {
-            return connection.state() == Connection.State.OPEN && outbound.tryRelease();
+            if (connection.state() != Connection.State.OPEN || !outbound.tryRelease()) {
+                return false;
+            }
+            connection.trim(); // an idle session keeps no message buffer
+            return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Asks the memory budget for {@code bytes} more of read buffer; false means read with what there is. */
+    boolean reserveReadBuffer(long bytes) {
+        lock.lock();
+        try {
+            return memory.tryReserve(bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back {@code bytes} of read buffer. */
+    void releaseReadBuffer(long bytes) {
+        lock.lock();
+        try {
+            memory.release(bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session ended: everything it held goes back to the budget. Lock held. */
+    void releaseMemory() {
+        memory.close();
+    }
+
+    /** Bytes held of the memory budget (approximate: read without the lock). */
+    long memoryHeld() {
+        return memory.held();
     }
 
     /** The reader's socket is registered with the idle watcher; its thread ends now. */
@@ -302,6 +371,11 @@ final class ServerSession implements Session {
     /** Whether this session was closed for exceeding its outbound bound. */
     boolean wasSlowConsumer() {
         return slowConsumer;
+    }
+
+    /** Whether this session was closed because the memory budget had no room for its unsent bytes. */
+    boolean wasOverBudget() {
+        return overBudget;
     }
 
     long maxOutboundBytes() {

@@ -7,11 +7,15 @@ import org.wsbyhand.protocol.CloseCode;
  * A snapshot of a server's counters since it started. Each counter is read atomically, the
  * snapshot as a whole is not (counters keep moving while it is taken).
  *
- * @param openSessions     WebSocket sessions open now, counting upgrades still in progress (the slots
- *                         {@link ServerConfig#maxConnections()} limits); {@link WebSocketServer#sessions()}
- *                         lists only the sessions that have started
+ * @param openConnections  connections open now, of any kind (TLS or HTTP head in progress, plain
+ *                         HTTP answers, WebSocket sessions): the slots {@link ServerConfig#maxConnections()}
+ *                         limits
+ * @param openSessions     WebSocket sessions open now, from their 101 response to the end of their
+ *                         {@code onClose}; {@link WebSocketServer#sessions()} lists those that have started
  * @param parkedSessions   open sessions waiting without a thread of their own (idle longer than
  *                         {@link ServerConfig#threadRelease()})
+ * @param connectionsRefused connections closed on arrival (answered 503 when possible) because the
+ *                         server or their address had no free slot
  * @param upgradesAccepted opening handshakes answered with 101
  * @param upgradesRejected upgrade requests answered with an HTTP error status (4xx, 5xx)
  * @param httpRequests     plain HTTP requests answered (static files and their errors)
@@ -24,10 +28,13 @@ import org.wsbyhand.protocol.CloseCode;
  * @param closesByCode     sessions ended, by the close code reported to the handler's {@code onClose}
  *                         (1006 when the peer never answered the server's close frame)
  * @param compression      permessage-deflate traffic, part of the messages and bytes above
+ * @param memory           the memory budget and what is held of it now
  */
 public record ServerStats(
+        int openConnections,
         int openSessions,
         int parkedSessions,
+        long connectionsRefused,
         long upgradesAccepted,
         long upgradesRejected,
         long httpRequests,
@@ -37,7 +44,20 @@ public record ServerStats(
         long bytesOut,
         long slowConsumers,
         Map<CloseCode, Long> closesByCode,
-        Compression compression) {
+        Compression compression,
+        Memory memory) {
+
+    /**
+     * The server's memory budget ({@link ServerConfig#memoryBudget()}) and its use.
+     *
+     * @param budget   the budget in bytes
+     * @param held     bytes held on behalf of clients now: message buffers, read buffers beyond
+     *                 their first 512 bytes, unsent bytes (summed over the connections without
+     *                 stopping them, so approximate while they move)
+     * @param share    bytes every connection may hold without competing for the shared half
+     * @param refusals messages and sessions ended with 1013 because the budget had no room for them
+     */
+    public record Memory(long budget, long held, long share, long refusals) {}
 
     /**
      * permessage-deflate traffic (RFC 7692): messages that crossed the wire compressed, and their
@@ -68,6 +88,7 @@ public record ServerStats(
     public ServerStats {
         closesByCode = Map.copyOf(closesByCode);
         java.util.Objects.requireNonNull(compression, "compression");
+        java.util.Objects.requireNonNull(memory, "memory");
     }
 
     /** Sessions that ended with the given close code. */

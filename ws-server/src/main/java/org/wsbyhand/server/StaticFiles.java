@@ -23,8 +23,15 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  *
  * <p>Paths are percent-decoded before they are checked, and any {@code .} or {@code ..} segment,
  * backslash or NUL is refused with 404, so {@code /../}, {@code /%2e%2e/} and {@code /..%2f} all
- * stay inside the root; a directory root also refuses symbolic links that lead outside it. Every
- * response closes the connection (no keep-alive): enough for an app's handful of assets.
+ * stay inside the root; a directory root also refuses symbolic links that lead outside it. Files
+ * and directories whose name starts with a dot ({@code /.env}, {@code /.git/config}) are not served
+ * either, unless {@link #withDotfiles(boolean)} allows them. Every response closes the connection
+ * (no keep-alive): enough for an app's handful of assets.
+ *
+ * <p>A file is written with ordinary socket writes through a small buffer, never with
+ * {@code transferTo}: from a file to a socket the JDK turns that into a blocking {@code sendfile}
+ * that holds the virtual thread's carrier for as long as the client does not read. A client that
+ * reads too slowly is dropped after {@link ServerConfig#responseTimeout()}.
  */
 public final class StaticFiles {
     /** Content types by lower-case file extension; anything else is {@code application/octet-stream}. */
@@ -48,14 +55,28 @@ public final class StaticFiles {
             Map.entry("woff", "font/woff"),
             Map.entry("woff2", "font/woff2"));
 
+    /** The buffer a file is copied to the socket through. */
+    private static final int COPY_BUFFER = 16 * 1024;
+
     private final Path directory;
     private final String classpathRoot;
     private final ClassLoader loader;
+    private final boolean dotfiles;
 
-    private StaticFiles(Path directory, String classpathRoot, ClassLoader loader) {
+    private StaticFiles(Path directory, String classpathRoot, ClassLoader loader, boolean dotfiles) {
         this.directory = directory;
         this.classpathRoot = classpathRoot;
         this.loader = loader;
+        this.dotfiles = dotfiles;
+    }
+
+    /**
+     * A copy that does or does not serve files and directories whose name starts with a dot
+     * (default: not served, 404). Dotfiles often hold what was never meant to be public:
+     * {@code .env}, {@code .git/}, {@code .htpasswd}.
+     */
+    public StaticFiles withDotfiles(boolean serve) {
+        return new StaticFiles(directory, classpathRoot, loader, serve);
     }
 
     /** Files under a directory of the file system. */
@@ -64,7 +85,7 @@ public final class StaticFiles {
         if (!Files.isDirectory(absolute)) {
             throw new IllegalArgumentException("not a directory: " + absolute);
         }
-        return new StaticFiles(absolute, null, null);
+        return new StaticFiles(absolute, null, null, false);
     }
 
     /**
@@ -80,7 +101,7 @@ public final class StaticFiles {
     /** Resources under a class path folder, found with the given class loader. */
     public static StaticFiles classpath(String root, ClassLoader loader) {
         String trimmed = Objects.requireNonNull(root, "root").replaceAll("^/+|/+$", "");
-        return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"));
+        return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"), false);
     }
 
     /** The content type for a file name, by its extension. */
@@ -101,9 +122,15 @@ public final class StaticFiles {
 
     /**
      * The relative resource path for a decoded request path, or empty when the path tries to leave
-     * the root. A trailing '/' (or the bare root) selects {@code index.html}.
+     * the root or names a dotfile that is not served. A trailing '/' (or the bare root) selects
+     * {@code index.html}.
      */
-    static Optional<String> relativePath(String decodedPath) {
+    Optional<String> relativePath(String decodedPath) {
+        return relativePath(decodedPath, dotfiles);
+    }
+
+    /** {@link #relativePath(String)} with dotfiles served or not. */
+    static Optional<String> relativePath(String decodedPath, boolean dotfiles) {
         if (!decodedPath.startsWith("/") || decodedPath.indexOf('\\') >= 0 || decodedPath.indexOf('\0') >= 0) {
             return Optional.empty();
         }
@@ -112,7 +139,7 @@ public final class StaticFiles {
             if (segment.isEmpty()) {
                 continue;
             }
-            if (segment.equals(".") || segment.equals("..")) {
+            if (segment.equals(".") || segment.equals("..") || (!dotfiles && segment.startsWith("."))) {
                 return Optional.empty();
             }
             if (!relative.isEmpty()) {
@@ -223,7 +250,10 @@ public final class StaticFiles {
         out.write(HttpResponses.head(200, found.contentType(), found.length(), Map.of()));
         if (!isHead) {
             try (InputStream in = found.opener().get()) {
-                in.transferTo(out);
+                byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, found.length()))];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                }
             }
         }
         out.flush();
@@ -232,6 +262,7 @@ public final class StaticFiles {
 
     @Override
     public String toString() {
-        return directory != null ? "StaticFiles[" + directory + "]" : "StaticFiles[classpath:" + classpathRoot + "]";
+        return (directory != null ? "StaticFiles[" + directory : "StaticFiles[classpath:" + classpathRoot)
+                + (dotfiles ? ", dotfiles" : "") + "]";
     }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -47,11 +48,22 @@ import org.wsbyhand.protocol.handshake.ServerHandshake;
  */
 public final class WebSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
+    /** Pause after a failed accept, so that a persistent failure does not spin. */
+    private static final long ACCEPT_BACKOFF_MILLIS = 50;
+    /** Over-limit connections answered 503 at the same time at most; more are closed unanswered. */
+    static final int MAX_REFUSING = 64;
+    /** How long a 503 answer waits for the client's FIN. */
+    private static final long REFUSAL_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerConfig config;
     private final ServerHandshake handshake;
     private final Counters counters = new Counters();
     private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
+    private final ConnectionSlots slots;
+    private final MemoryPool memory;
+    private final BusyReaders busyReaders = new BusyReaders(BusyReaders.carriers());
+    /** Over-limit connections being answered 503 right now (see {@link #refuse}). */
+    private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final ScheduledThreadPoolExecutor timer;
@@ -63,6 +75,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(ServerConfig config) {
         this.config = config;
+        this.slots = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.memory = new MemoryPool(config.memoryBudget(), config.maxConnections());
         this.handshake = Handshaker.serverHandshake(config.subprotocols(), config.compression());
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "ws-server-timer");
@@ -125,28 +139,91 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Accepts until closed. Nothing a client does can end this thread: every failure, an
+     * {@link Error} included, is logged and followed by a short pause (out of file descriptors, the
+     * next accept would fail at once again), and accepting goes on.
+     */
     private void acceptLoop() {
         while (!closing) {
-            Socket socket;
             try {
-                socket = serverSocket.accept();
-            } catch (IOException e) {
+                acceptOne();
+            } catch (Throwable e) {
                 if (closing) {
                     return;
                 }
-                // Out of file descriptors and similar: say so and back off instead of spinning.
-                log.warn("accept failed: {}", e.toString());
                 try {
-                    Thread.sleep(50);
-                } catch (InterruptedException interrupted) {
-                    return;
+                    log.warn("accept failed: {}", e.toString());
+                } catch (Throwable ignored) {
+                    // Even logging can fail (out of memory): go on without it.
                 }
-                continue;
+                try {
+                    Thread.sleep(ACCEPT_BACKOFF_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    if (closing) {
+                        return;
+                    }
+                }
             }
-            long id = connectionIds.incrementAndGet();
-            ConnectionLoop loop = new ConnectionLoop(this, socket, id);
+        }
+    }
+
+    private void acceptOne() throws IOException {
+        Socket socket = serverSocket.accept();
+        if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress remote)) {
+            socket.close(); // closed by the peer already
+            return;
+        }
+        ConnectionSlots.Admission admission = slots.tryTake(remote.getAddress());
+        if (admission != ConnectionSlots.Admission.ADMITTED) {
+            refuse(socket, admission);
+            return;
+        }
+        ConnectionLoop loop = null;
+        try {
+            loop = new ConnectionLoop(this, socket, connectionIds.incrementAndGet(), new SessionMemory(memory));
             loops.add(loop);
-            Thread.ofVirtual().name("ws-connection-" + id).start(loop);
+            Thread.ofVirtual().name("ws-connection-" + loop.id()).start(loop);
+        } catch (Throwable e) {
+            if (loop != null) {
+                loops.remove(loop);
+            }
+            slots.give(remote.getAddress());
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A connection over {@link ServerConfig#maxConnections()} or its address's limit: answered 503
+     * on a short-lived thread while at most {@value #MAX_REFUSING} such answers are under way (so a
+     * flood of connections cannot make threads without bound), else closed at once.
+     */
+    private void refuse(Socket socket, ConnectionSlots.Admission admission) throws IOException {
+        counters.connectionsRefused.increment();
+        log.debug("connection from {} refused: {}", socket.getRemoteSocketAddress(), admission);
+        if (refusing.incrementAndGet() > MAX_REFUSING) {
+            refusing.decrementAndGet();
+            socket.close();
+            return;
+        }
+        String reason = admission == ConnectionSlots.Admission.SERVER_FULL ? "too many connections"
+                : "too many connections from your address";
+        try {
+            Thread.ofVirtual().name("ws-refuse").start(() -> {
+                try (socket) {
+                    HttpResponses.error(socket.getOutputStream(), 503, reason, Map.of("Retry-After", "1"), true);
+                    Linger.shutdown(socket, REFUSAL_LINGER_NANOS, 64 * 1024);
+                } catch (IOException e) {
+                    // The client went away; nothing to answer.
+                } finally {
+                    refusing.decrementAndGet();
+                }
+            });
+        } catch (Throwable e) {
+            refusing.decrementAndGet();
+            socket.close();
+            throw e;
         }
     }
 
@@ -166,7 +243,12 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public ServerStats stats() {
-        return counters.snapshot();
+        long held = 0;
+        for (ConnectionLoop loop : loops) {
+            held += loop.memoryHeld();
+        }
+        return counters.snapshot(slots.open(), new ServerStats.Memory(memory.budget(), held, memory.share(),
+                counters.memoryRefusals.sum()));
     }
 
     /** The sessions open now (a snapshot; sessions may close at any time). */
@@ -290,25 +372,16 @@ public final class WebSocketServer implements AutoCloseable {
         return closing;
     }
 
-    /** Takes one of the {@link ServerConfig#maxConnections()} session slots, if one is free. */
-    boolean tryReserveSession() {
-        while (true) {
-            int open = counters.openSessions.get();
-            if (open >= config.maxConnections()) {
-                return false;
-            }
-            if (counters.openSessions.compareAndSet(open, open + 1)) {
-                return true;
-            }
+    /** A connection finished: its slot is free. Called once per connection. */
+    void loopFinished(ConnectionLoop loop) {
+        if (loops.remove(loop)) {
+            slots.give(loop.remoteAddress().getAddress());
         }
     }
 
-    void releaseSession() {
-        counters.openSessions.decrementAndGet();
-    }
-
-    void loopFinished(ConnectionLoop loop) {
-        loops.remove(loop);
+    /** The turns of readers that never wait for bytes (see {@link BusyReaders}). */
+    BusyReaders busyReaders() {
+        return busyReaders;
     }
 
     /** Where sessions wait without a thread (see {@link ServerConfig#threadRelease()}). */
@@ -322,7 +395,8 @@ public final class WebSocketServer implements AutoCloseable {
      * second) while 10,000 sessions cost one pass over a set per second.
      */
     static long sweepIntervalNanos(ServerConfig config) {
-        long shortest = config.closeTimeout().toNanos();
+        long shortest = Math.min(config.closeTimeout().toNanos(),
+                Math.min(config.handshakeTimeout().toNanos(), config.responseTimeout().toNanos()));
         if (config.idleTimeout().toNanos() > 0) {
             shortest = Math.min(shortest, config.idleTimeout().toNanos());
         }
@@ -334,12 +408,21 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** One pass of the timer over every connection (see {@link ConnectionLoop#checkTimers(long)}). */
     private void sweep() {
-        long now = System.nanoTime();
-        for (ConnectionLoop loop : loops) {
+        // An exception escaping a scheduled task would cancel every later run: nothing may escape.
+        try {
+            long now = System.nanoTime();
+            for (ConnectionLoop loop : loops) {
+                try {
+                    loop.checkTimers(now);
+                } catch (Throwable e) {
+                    log.warn("connection {}: timer check failed", loop.id(), e);
+                }
+            }
+        } catch (Throwable e) {
             try {
-                loop.checkTimers(now);
-            } catch (RuntimeException e) {
-                log.warn("connection {}: timer check failed", loop.id(), e);
+                log.error("timer sweep failed", e);
+            } catch (Throwable ignored) {
+                // out of memory: the next sweep tries again
             }
         }
     }
@@ -359,8 +442,11 @@ public final class WebSocketServer implements AutoCloseable {
         private StaticFiles staticFiles;
         private Limits limits = Limits.defaults();
         private long maxOutboundBytes = ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES;
+        private long memoryBudget;
         private int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration responseTimeout = ServerConfig.DEFAULT_RESPONSE_TIMEOUT;
         private Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
         private Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
         private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
@@ -458,15 +544,50 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The most open sessions (default 10,000); further upgrades get 503. */
-        public Builder maxConnections(int sessions) {
-            this.maxConnections = sessions;
+        /**
+         * The most bytes held on behalf of all clients together: message reassembly and inflation,
+         * grown read buffers, unsent bytes (default {@link ServerConfig#defaultMemoryBudget()}, a
+         * quarter of the maximum heap). Half is promised in equal shares per connection; a message
+         * or session that needs more than its share when the other half is used up ends with 1013.
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("memoryBudget must be positive, was " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
+        }
+
+        /**
+         * The most open connections of any kind: TLS or HTTP head in progress, plain HTTP answers,
+         * WebSocket sessions (default 10,000). One more is answered 503 and closed.
+         */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * The most open connections from one client IP address, answered 503 beyond it (default 0:
+         * no limit; leave it off behind a proxy or NAT, where clients share an address).
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = connections;
             return this;
         }
 
         /** Time for a client to complete TLS and send its request head (default 10 s). */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Time to write a plain HTTP answer (a static file, an error) to a client that reads slowly
+         * or not at all; it is dropped after that (default 30 s).
+         */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = timeout;
             return this;
         }
 
@@ -551,8 +672,9 @@ public final class WebSocketServer implements AutoCloseable {
         /** The validated configuration. @throws IllegalArgumentException on an invalid setting */
         public ServerConfig config() {
             return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
-                    Optional.ofNullable(staticFiles), limits, maxOutboundBytes, maxConnections, handshakeTimeout,
-                    idleTimeout, pingInterval, pongTimeout, closeTimeout, threadRelease, Optional.ofNullable(tls),
+                    Optional.ofNullable(staticFiles), limits, maxOutboundBytes,
+                    memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
+                    maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout, threadRelease, Optional.ofNullable(tls),
                     compression ? Optional.of(deflateOptions) : Optional.empty());
         }
 

@@ -46,6 +46,8 @@ final class DeflateClient implements AutoCloseable {
     /** The RSV bits of every data frame (not continuation) the server sent, in order. */
     final List<Integer> dataFrameRsv = new ArrayList<>();
     private final byte[] buffer = new byte[16 * 1024];
+    /** Read bytes the connection has not consumed yet (it pauses after large messages). */
+    private ByteBuffer pending = ByteBuffer.allocate(0);
 
     private DeflateClient(int port, String path, DeflateOptions offer) throws IOException, HandshakeException {
         socket = new Socket("127.0.0.1", port);
@@ -109,6 +111,10 @@ final class DeflateClient implements AutoCloseable {
             if (event != null) {
                 return event;
             }
+            if (pending.hasRemaining()) {
+                receive(); // the connection paused after large messages: go on with the rest of the read
+                continue;
+            }
             int n = in.read(buffer);
             if (n < 0) {
                 throw new EOFException("server closed the connection");
@@ -155,7 +161,16 @@ final class DeflateClient implements AutoCloseable {
                     return true;
                 }
             });
-            connection.receive(bytes);
+        } catch (ProtocolException e) {
+            throw new IOException("server broke the protocol: " + e.getMessage(), e);
+        }
+        pending = bytes;
+        receive();
+    }
+
+    private void receive() throws IOException {
+        try {
+            connection.receive(pending);
         } catch (ProtocolException e) {
             throw new IOException("server broke the protocol: " + e.getMessage(), e);
         }

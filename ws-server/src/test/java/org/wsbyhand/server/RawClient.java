@@ -137,8 +137,13 @@ final class RawClient implements AutoCloseable {
     }
 
     static byte[] encode(boolean fin, int opcode, byte[] payload, boolean masked) {
+        return encode(fin, 0, opcode, payload, masked);
+    }
+
+    /** A frame with reserved bits {@code rsv} (0-7; RSV1 is 4, permessage-deflate's "compressed"). */
+    static byte[] encode(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
+        frame.write((fin ? 0x80 : 0) | rsv << 4 | opcode);
         int maskBit = masked ? 0x80 : 0;
         if (payload.length <= 125) {
             frame.write(maskBit | payload.length);

@@ -19,18 +19,18 @@ class StaticFilesTest {
         @ParameterizedTest
         @ValueSource(strings = {"/..", "/../etc/passwd", "/a/../../b", "/./x", "/a\\b", "/a\0b", "relative"})
         void pathsThatCouldLeaveTheRootAreRefused(String path) {
-            assertEquals(Optional.empty(), StaticFiles.relativePath(path));
+            assertEquals(Optional.empty(), StaticFiles.relativePath(path, false));
         }
 
         @Test
         void trailingSlashSelectsIndexHtml() {
-            assertEquals(Optional.of("index.html"), StaticFiles.relativePath("/"));
-            assertEquals(Optional.of("docs/index.html"), StaticFiles.relativePath("/docs/"));
+            assertEquals(Optional.of("index.html"), StaticFiles.relativePath("/", false));
+            assertEquals(Optional.of("docs/index.html"), StaticFiles.relativePath("/docs/", false));
         }
 
         @Test
         void emptySegmentsAreIgnored() {
-            assertEquals(Optional.of("a/b.css"), StaticFiles.relativePath("//a///b.css"));
+            assertEquals(Optional.of("a/b.css"), StaticFiles.relativePath("//a///b.css", false));
         }
     }
 
@@ -56,6 +56,23 @@ class StaticFilesTest {
             assertEquals(4, files.find("/").orElseThrow().length());
             assertEquals("index.html", files.find("/sub").orElseThrow().name());
             assertTrue(files.find("/missing.txt").isEmpty());
+        }
+
+        @Test
+        void dotfilesAndDotDirectoriesAreNotServedUnlessAllowed(@TempDir Path root) throws Exception {
+            Files.writeString(root.resolve(".env"), "SECRET=1");
+            Files.createDirectories(root.resolve(".git"));
+            Files.writeString(root.resolve(".git/config"), "[core]");
+            Files.createDirectories(root.resolve("app"));
+            Files.writeString(root.resolve("app/.htpasswd"), "user:hash");
+            StaticFiles files = StaticFiles.directory(root);
+            for (String path : new String[] {"/.env", "/.git/config", "/app/.htpasswd", "/.git/"}) {
+                assertTrue(files.find(path).isEmpty(), path);
+            }
+            StaticFiles allowing = files.withDotfiles(true);
+            assertEquals(8, allowing.find("/.env").orElseThrow().length());
+            assertEquals("config", allowing.find("/.git/config").orElseThrow().name());
+            assertTrue(allowing.find("/../.env").isEmpty(), "dot segments still never leave the root");
         }
 
         @Test

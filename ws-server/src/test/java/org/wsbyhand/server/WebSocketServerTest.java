@@ -24,7 +24,10 @@ class WebSocketServerTest {
             assertEquals(Limits.defaults(), config.limits());
             assertEquals(4L << 20, config.maxOutboundBytes());
             assertEquals(10_000, config.maxConnections());
+            assertEquals(0, config.maxConnectionsPerAddress());
+            assertEquals(Runtime.getRuntime().maxMemory() / 4, config.memoryBudget());
             assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
+            assertEquals(Duration.ofSeconds(30), config.responseTimeout());
             assertEquals(Duration.ofMinutes(5), config.idleTimeout());
             assertEquals(Duration.ofSeconds(30), config.pingInterval());
             assertEquals(Duration.ofSeconds(10), config.pongTimeout());
@@ -84,6 +87,9 @@ class WebSocketServerTest {
         void limitsAndTimeoutsMustBePositive() {
             assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxOutboundBytes(0).build());
             assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnections(-1).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnectionsPerAddress(-1).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().memoryBudget(0));
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().responseTimeout(Duration.ZERO).build());
             assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().port(70000).build());
             assertThrows(IllegalArgumentException.class,
                     () -> WebSocketServer.builder().handshakeTimeout(Duration.ZERO).build());

@@ -94,12 +94,14 @@ public class EchoPathBenchmark {
     public void ours(Blackhole bh) throws ProtocolException {
         System.arraycopy(batch, 0, work, 0, batch.length);
         workBuffer.clear();
-        connection.receive(workBuffer);
-        for (Event event; (event = connection.pollEvent()) != null; ) {
-            if (event instanceof Event.Text text) {
-                connection.sendText(text.text());
+        do {
+            connection.receive(workBuffer);
+            for (Event event; (event = connection.pollEvent()) != null; ) {
+                if (event instanceof Event.Text text) {
+                    connection.sendText(text.text());
+                }
             }
-        }
+        } while (workBuffer.hasRemaining());
         for (ByteBuffer out; (out = connection.pollOutbound()) != null; ) {
             bh.consume(out);
         }

@@ -70,7 +70,8 @@ class MultiNodeChatIT {
     /** A node on a free loopback port, in the room {@code prefix} of {@code server}. */
     private ChatApp node(RedisServerProcess server, String prefix) throws IOException {
         ChatConfig config = ChatConfig.parse(List.of("--port", "0", "--bind", "127.0.0.1",
-                "--redis", server.url(), "--redis-prefix", prefix, "--rate", "1000", "--burst", "1000"), Map.of());
+                "--redis", server.url(), "--redis-prefix", prefix, "--rate", "1000", "--burst", "1000",
+                "--address-rate", "0", "--room-rate", "1000", "--room-burst", "1000"), Map.of());
         ChatApp app = ChatApp.start(config);
         open.add(app);
         return app;

@@ -63,7 +63,9 @@ class MultiNodeLoadIT {
             List<ChatApp> nodes = new ArrayList<>();
             for (int n = 0; n < NODES; n++) {
                 ChatApp node = ChatApp.start(ChatConfig.parse(List.of("--port", "0", "--bind", "127.0.0.1",
-                        "--redis", redis.url(), "--redis-prefix", "load", "--rate", "100", "--burst", "100"),
+                        "--redis", redis.url(), "--redis-prefix", "load", "--rate", "100", "--burst", "100",
+                        // every client posts at once from one address: only the per-connection budget applies
+                        "--address-rate", "0", "--room-rate", "10000", "--room-burst", "10000"),
                         Map.of()));
                 nodes.add(node);
                 open.add(node);

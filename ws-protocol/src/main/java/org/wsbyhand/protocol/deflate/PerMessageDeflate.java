@@ -23,11 +23,12 @@ import org.wsbyhand.protocol.Violation;
  * DEFLATE stream: every fragment is sync-flushed so the peer can inflate it on arrival, and only the
  * last one loses its tail.
  *
- * <p><b>Receiving (7.2.2).</b> Payload chunks are inflated as they arrive, in
- * {@value #CHUNK_SIZE}-byte pieces handed to an {@link InflateSink}, and {@code 00 00 ff ff} is fed
- * after the last frame. The decompressed size is never known in advance and never allocated in
- * advance: the sink counts it against the message limit and stops the inflation by throwing, so a
- * small "decompression bomb" costs at most the limit plus one chunk. Data that is not valid DEFLATE
+ * <p><b>Receiving (7.2.2).</b> Payload chunks are given to the inflater as they arrive
+ * ({@link #input}) and inflated straight into the caller's buffer ({@link #inflate}); after the
+ * last frame, {@link #endInput()} feeds the {@code 00 00 ff ff} the sender removed. The
+ * decompressed size is never known in advance and never allocated in advance: the caller grows its
+ * buffer as output comes, within its limits, so a small "decompression bomb" costs at most the
+ * caller's limit, and this class keeps no output buffer of its own. Data that is not valid DEFLATE
  * fails with {@link Violation#INVALID_COMPRESSED_DATA} (1007). Bytes after a block with BFINAL set
  * are ignored (7.2.3.4 shows a sender appending them); the next message then starts a new stream
  * with an empty window.
@@ -49,22 +50,9 @@ import org.wsbyhand.protocol.Violation;
  */
 public final class PerMessageDeflate implements AutoCloseable {
 
-    /** Receives decompressed bytes, a chunk at a time, while a message is inflated. */
-    @FunctionalInterface
-    public interface InflateSink {
-        /**
-         * The next {@code length} decompressed bytes of the message, valid only during the call.
-         *
-         * @throws ProtocolException to stop inflating, e.g. {@link Violation#MESSAGE_TOO_BIG}; it propagates
-         */
-        void write(byte[] bytes, int offset, int length) throws ProtocolException;
-    }
-
-    /** Size of the pieces decompressed output is delivered in. */
-    public static final int CHUNK_SIZE = 8192;
-
     /** The empty stored block a sync flush ends with (RFC 7692 7.2.1 step 2, 7.2.2 step 1). */
     private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+    private static final byte[] NO_BYTES = new byte[0];
 
     private static final AtomicLong LIVE_DEFLATERS = new AtomicLong();
     private static final AtomicLong LIVE_INFLATERS = new AtomicLong();
@@ -78,7 +66,8 @@ public final class PerMessageDeflate implements AutoCloseable {
 
     private Deflater deflater;
     private Inflater inflater;
-    private byte[] chunk;
+    /** {@link #endInput()} was called: the next {@link #inflate} that returns 0 completes the message. */
+    private boolean ending;
     /** A message compressed elsewhere went out: the peer's window no longer matches the Deflater's. */
     private boolean sendContextStale;
     private boolean closed;
@@ -234,46 +223,88 @@ public final class PerMessageDeflate implements AutoCloseable {
     // ---------------------------------------------------------------- receiving
 
     /**
-     * Inflates the next payload chunk of a compressed message, handing the output to {@code sink}.
+     * Hands the inflater the next payload chunk of a compressed message. The bytes are read in
+     * place, not copied: call {@link #inflate} until it returns 0 before the caller reuses them.
+     * Bytes after a block with BFINAL set are ignored (RFC 7692 7.2.3.4 shows a sender appending
+     * them).
      *
-     * @throws ProtocolException {@link Violation#INVALID_COMPRESSED_DATA} for bad DEFLATE data, or
-     *     whatever {@code sink} throws; the message (and in practice the connection) is then dead
      * @throws IllegalStateException after {@link #close()}
      */
-    public void inflate(byte[] bytes, int offset, int length, InflateSink sink) throws ProtocolException {
+    public void input(byte[] bytes, int offset, int length) {
         checkOpen();
-        if (inflater == null) {
-            inflater = new Inflater(true);
-            LIVE_INFLATERS.incrementAndGet();
-        }
+        Inflater in = inflater();
         bytesBeforeInflation += length;
-        if (inflater.finished() || length == 0) {
-            return; // after a BFINAL block the rest of the message is not DEFLATE data
+        if (length > 0 && !in.finished()) {
+            in.setInput(bytes, offset, length);
         }
-        inflater.setInput(bytes, offset, length);
-        drain(sink);
     }
 
     /**
-     * Ends the compressed message: feeds the {@code 00 00 ff ff} the sender removed and delivers the
-     * last output. Then drops the window when the peer uses no context takeover or ended its stream.
+     * Ends the message's input (RFC 7692 7.2.2): feeds the {@code 00 00 ff ff} the sender removed.
+     * The next {@link #inflate} calls deliver the rest of the message; the one that returns 0
+     * completes it, dropping the window when the peer uses no context takeover or ended its stream.
+     *
+     * @throws IllegalStateException after {@link #close()}, or before {@link #inflate} returned 0
+     *     for the input given so far
      */
-    public void finishMessage(InflateSink sink) throws ProtocolException {
+    public void endInput() {
         checkOpen();
-        if (inflater == null) {
-            inflater = new Inflater(true);
-            LIVE_INFLATERS.incrementAndGet();
+        Inflater in = inflater();
+        if (!in.finished() && !in.needsInput()) {
+            throw new IllegalStateException("the input given so far is not inflated yet");
         }
-        if (!inflater.finished()) {
-            inflater.setInput(TAIL);
-            drain(sink);
+        if (!in.finished()) {
+            in.setInput(TAIL);
         }
-        if (receiveNoContextTakeover) {
-            endInflater();
-        } else if (inflater.finished()) {
-            inflater.reset();
+        ending = true;
+    }
+
+    /**
+     * Inflates what the input given so far holds into {@code out[offset, offset + length)}, with
+     * no buffer of its own in between: the caller sizes its buffer (and so counts the inflated
+     * size against its limits) before any byte is produced, which is what keeps a small
+     * "decompression bomb" from costing more than the caller allows.
+     *
+     * @param length room in {@code out}, at least 1
+     * @return the number of bytes written; 0 when every input byte given so far has been inflated
+     *     and delivered (after {@link #endInput()}, the message is then complete)
+     * @throws ProtocolException {@link Violation#INVALID_COMPRESSED_DATA} for data that is not
+     *     valid DEFLATE; the message (and in practice the connection) is then dead
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public int inflate(byte[] out, int offset, int length) throws ProtocolException {
+        checkOpen();
+        if (length <= 0) {
+            throw new IllegalArgumentException("no room to inflate into");
         }
-        messagesInflated++;
+        Inflater in = inflater();
+        int n;
+        try {
+            n = in.inflate(out, offset, length);
+        } catch (DataFormatException e) {
+            throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, e.getMessage());
+        }
+        if (n > 0) {
+            bytesAfterInflation += n;
+            return n;
+        }
+        if (!in.finished() && !in.needsInput()) {
+            // Raw DEFLATE has no dictionary request, and zlib always progresses with input and room:
+            // anything else is data we cannot use, and calling again would never end.
+            throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, "inflater made no progress");
+        }
+        // The inflater keeps a reference to its input array: let go of the caller's buffer.
+        in.setInput(NO_BYTES);
+        if (ending) {
+            ending = false;
+            messagesInflated++;
+            if (receiveNoContextTakeover) {
+                endInflater();
+            } else if (in.finished()) {
+                in.reset();
+            }
+        }
+        return 0;
     }
 
     /**
@@ -281,59 +312,38 @@ public final class PerMessageDeflate implements AutoCloseable {
      * {@code maxSize} bytes with {@link Violation#MESSAGE_TOO_BIG} before allocating it.
      */
     public byte[] decompress(byte[] payload, int maxSize) throws ProtocolException {
-        BoundedBuffer out = new BoundedBuffer(maxSize, payload.length * 4);
-        inflate(payload, 0, payload.length, out);
-        finishMessage(out);
-        return Arrays.copyOf(out.bytes, out.size);
-    }
-
-    /** Collects inflated bytes, refusing to grow past its maximum. */
-    private static final class BoundedBuffer implements InflateSink {
-        private final int maxSize;
-        private byte[] bytes;
-        private int size;
-
-        BoundedBuffer(int maxSize, int expected) {
-            this.maxSize = maxSize;
-            this.bytes = new byte[Math.max(0, Math.min(maxSize, Math.max(64, expected)))];
-        }
-
-        @Override
-        public void write(byte[] chunk, int offset, int length) throws ProtocolException {
-            if ((long) size + length > maxSize) {
+        input(payload, 0, payload.length);
+        byte[] out = new byte[(int) Math.min(maxSize, Math.max(64, payload.length * 4L))];
+        int size = 0;
+        boolean ended = false;
+        while (true) {
+            if (size == out.length && size < maxSize) {
+                out = Arrays.copyOf(out, (int) Math.min(maxSize, 2L * out.length));
+            }
+            int n;
+            if (size < out.length) {
+                n = inflate(out, size, out.length - size);
+                size += n;
+            } else if ((n = inflate(new byte[1], 0, 1)) > 0) {
                 throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "more than " + maxSize + " bytes after inflating");
             }
-            if (size + length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, (int) Math.min(maxSize, Math.max(size + length, 2L * bytes.length)));
+            if (n == 0) {
+                if (ended) {
+                    break;
+                }
+                endInput();
+                ended = true;
             }
-            System.arraycopy(chunk, offset, bytes, size, length);
-            size += length;
         }
+        return size == out.length ? out : Arrays.copyOf(out, size);
     }
 
-    private void drain(InflateSink sink) throws ProtocolException {
-        if (chunk == null) {
-            chunk = new byte[CHUNK_SIZE];
+    private Inflater inflater() {
+        if (inflater == null) {
+            inflater = new Inflater(true);
+            LIVE_INFLATERS.incrementAndGet();
         }
-        while (true) {
-            int n;
-            try {
-                n = inflater.inflate(chunk);
-            } catch (DataFormatException e) {
-                throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, e.getMessage());
-            }
-            if (n > 0) {
-                bytesAfterInflation += n;
-                sink.write(chunk, 0, n);
-                continue;
-            }
-            if (inflater.finished() || inflater.needsInput()) {
-                return;
-            }
-            // Raw DEFLATE has no dictionary request, and zlib always progresses with input and room:
-            // anything else is data we cannot use, and looping on it would never end.
-            throw new ProtocolException(Violation.INVALID_COMPRESSED_DATA, "inflater made no progress");
-        }
+        return inflater;
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -395,7 +405,6 @@ public final class PerMessageDeflate implements AutoCloseable {
         closed = true;
         endDeflater();
         endInflater();
-        chunk = null;
     }
 
     /** Deflaters created by this class and not yet ended, process-wide. */

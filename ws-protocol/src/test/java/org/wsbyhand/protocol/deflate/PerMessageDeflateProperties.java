@@ -103,32 +103,28 @@ class PerMessageDeflateProperties {
     void inflatingArbitraryBytesFailsOnlyWithAProtocolExceptionAndNeverExceedsTheLimit(
             @ForAll @Size(max = 2000) byte[] garbage,
             @ForAll @IntRange(min = 1, max = 100_000) int limit) {
-        long[] total = {0};
-        PerMessageDeflate.InflateSink sink = (bytes, offset, length) -> {
-            total[0] += length;
-            if (total[0] > limit) {
-                throw new ProtocolException(org.wsbyhand.protocol.Violation.MESSAGE_TOO_BIG);
-            }
-        };
         try (PerMessageDeflate receiver = new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), DeflateOptions.defaults())) {
-            receiver.inflate(garbage, 0, garbage.length, sink);
-            receiver.finishMessage(sink);
+            byte[] inflated = receiver.decompress(garbage, limit);
+            assertTrue(inflated.length <= limit, "at most the limit, was " + inflated.length);
+            assertTrue(receiver.bytesAfterInflation() <= limit + 1L, "nothing inflated past the limit and one probe byte");
         } catch (ProtocolException expected) {
             // bad data or over the limit: both are the peer's fault
+            assertTrue(expected.violation() == org.wsbyhand.protocol.Violation.INVALID_COMPRESSED_DATA
+                    || expected.violation() == org.wsbyhand.protocol.Violation.MESSAGE_TOO_BIG, expected.toString());
         }
-        assertTrue(total[0] <= (long) limit + PerMessageDeflate.CHUNK_SIZE);
     }
 
     private static byte[] inflateInChunks(PerMessageDeflate receiver, List<byte[]> payloads, int chunkSize)
             throws ProtocolException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PerMessageDeflate.InflateSink sink = out::write;
         for (byte[] payload : payloads) {
             for (int i = 0; i < payload.length; i += chunkSize) {
-                receiver.inflate(payload, i, Math.min(chunkSize, payload.length - i), sink);
+                receiver.input(payload, i, Math.min(chunkSize, payload.length - i));
+                PerMessageDeflateTest.drain(receiver, out);
             }
         }
-        receiver.finishMessage(sink);
+        receiver.endInput();
+        PerMessageDeflateTest.drain(receiver, out);
         return out.toByteArray();
     }
 }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
-import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.wsbyhand.protocol.FuzzInput;
@@ -18,31 +16,38 @@ import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.Violation;
 
 /**
- * Fuzzes the receiving half of {@link PerMessageDeflate}: {@link PerMessageDeflate#inflate} on
- * payload chunks of the fuzzer's choosing, {@link PerMessageDeflate#finishMessage} at message ends,
- * and {@link PerMessageDeflate#decompress} on whole payloads, under small size limits; and its
- * round trip with the sending half.
+ * Fuzzes the receiving half of {@link PerMessageDeflate} as a connection drives it: each payload
+ * chunk handed over with {@link PerMessageDeflate#input} and inflated with
+ * {@link PerMessageDeflate#inflate} into windows of the fuzzer's sizes until it returns 0,
+ * {@link PerMessageDeflate#endInput()} at the end of a message, and
+ * {@link PerMessageDeflate#decompress} on whole payloads, under small size limits; and its round
+ * trip with the sending half.
  *
  * <p>Input: a configuration byte (bits 0-2: the size limit, 1 byte to 20000; bit 3: the peer uses
- * no context takeover), then operations: {@code op % 4} = 0 or 1: inflate a run (length byte,
- * bytes) as the next chunk of the current message; 2: finish the message; 3: a round trip of a run
- * compressed by a sender of the same agreement and inflated, in two chunks cut at the next byte, by
- * a receiver of its own.
+ * no context takeover), then operations: an operation byte whose value modulo 4 is 0 or 1: a run
+ * (length byte, bytes) is the next chunk of the current message, inflated into windows of
+ * {@link #WINDOWS}{@code [op / 4 % 8]} bytes; 2: the message ends; 3: a round trip of a run
+ * compressed by a sender of the same agreement and received, cut in two at the next byte, by a
+ * receiver of its own.
  *
- * <p>Checked: nothing but {@link ProtocolException} escapes, with
- * {@link Violation#INVALID_COMPRESSED_DATA} or the sink's {@link Violation#MESSAGE_TOO_BIG};
- * output comes in non-empty pieces of at most {@link PerMessageDeflate#CHUNK_SIZE} bytes; every
- * finished message equals what a plain {@link Inflater} makes of the message's bytes and the
- * {@code 00 00 ff ff} tail in one piece (with the same window policy), and equals
- * {@code decompress} of the same bytes on a fresh instance when the message is the first; the
- * output never exceeds the limit, and a message whose plain inflation exceeds it fails; round trips
- * give back the original bytes (or fail with MESSAGE_TOO_BIG when they exceed the limit); no
- * Inflater or Deflater outlives {@link PerMessageDeflate#close()}.
+ * <p>Checked: nothing but {@link ProtocolException} with {@link Violation#INVALID_COMPRESSED_DATA}
+ * escapes; {@code inflate} writes only inside the window it is given and returns at most its size;
+ * the caller's input array can be reused once {@code inflate} returned 0 (the test overwrites it);
+ * every finished message equals what a plain {@link Inflater} makes of the message's
+ * bytes and the {@code 00 00 ff ff} tail in one piece (with the same window policy) and is never
+ * longer than the caller's limit; {@code decompress} on a fresh
+ * instance never returns more than its limit and agrees with the plain output (MESSAGE_TOO_BIG
+ * exactly when it is longer than the limit); round trips give back the original bytes; no Inflater
+ * or Deflater outlives {@link PerMessageDeflate#close()}.
  */
 class InflateFuzzTest {
 
     private static final int[] LIMITS = {1, 16, 100, 1000, 8192, 8193, 20000, 64};
+    /** Sizes of the output windows the caller offers to {@code inflate}. */
+    static final int[] WINDOWS = {8192, 1, 7, 64, 1000, 4096, 3, 100};
     private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+    /** What surrounds each output window; inflate must leave it as it is. */
+    private static final byte[] POISON = {(byte) 0xC3, 0x3C, (byte) 0xC3, 0x3C, (byte) 0xC3};
 
     @FuzzTest(maxDuration = "45s")
     void inflaterKeepsToItsLimitAndAgreesWithAPlainInflater(byte[] input) {
@@ -57,45 +62,43 @@ class InflateFuzzTest {
         PerMessageDeflate receiver = new PerMessageDeflate(Role.CLIENT, parameters, DeflateOptions.defaults());
         PlainInflation plain = new PlainInflation(peerNoContextTakeover);
         RoundTrip roundTrip = new RoundTrip(parameters, limit);
-        BoundedSink sink = new BoundedSink(limit);
+        Caller caller = new Caller(receiver, limit);
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         boolean dead = false;
         boolean firstMessage = true;
         while (in.hasMore()) {
-            int op = in.nextByte() % 4;
+            int opByte = in.nextByte();
+            int op = opByte % 4;
             if (op == 3) {
                 roundTrip.run(in.nextRun(), in.nextByte());
                 continue;
             }
+            byte[] chunk = op < 2 ? in.nextRun() : null;
             if (dead) {
-                in.nextRun();
                 continue;
             }
             try {
                 if (op < 2) {
-                    byte[] chunk = in.nextRun();
                     message.writeBytes(chunk);
-                    receiver.inflate(chunk, 0, chunk.length, sink);
+                    caller.chunk(chunk, WINDOWS[(opByte >> 2) % WINDOWS.length]);
                 } else {
-                    receiver.finishMessage(sink);
+                    caller.end();
                     byte[] expected = plain.inflate(message.toByteArray());
                     assertNotNull(expected, "finished a message a plain Inflater finds invalid");
-                    assertTrue(expected.length <= limit, "finished a message of " + expected.length
-                            + " bytes, limit " + limit);
-                    assertArrayEquals(expected, sink.bytes(), "inflated message");
+                    assertTrue(expected.length <= limit, "a message of " + expected.length
+                            + " bytes got through, limit " + limit);
+                    assertArrayEquals(expected, caller.message(), "inflated message");
                     if (firstMessage) {
                         assertArrayEquals(expected, decompressFresh(parameters, message.toByteArray(), limit),
                                 "decompress on a fresh instance");
                     }
                     firstMessage = false;
                     message.reset();
-                    sink.reset();
                 }
             } catch (ProtocolException e) {
-                Set<Violation> allowed = EnumSet.of(Violation.INVALID_COMPRESSED_DATA, Violation.MESSAGE_TOO_BIG);
-                assertTrue(allowed.contains(e.violation()), "inflating failed with " + e.violation());
-                if (e.violation() == Violation.MESSAGE_TOO_BIG) {
-                    assertTrue(sink.size() <= limit, "the sink took more than the limit");
+                // MESSAGE_TOO_BIG is the caller's own refusal, once inflate produced a byte past the limit.
+                if (e.violation() != Violation.MESSAGE_TOO_BIG) {
+                    assertEquals(Violation.INVALID_COMPRESSED_DATA, e.violation(), "inflating failed with " + e.violation());
                 }
                 dead = true; // "the message (and in practice the connection) is then dead"
             }
@@ -113,39 +116,77 @@ class InflateFuzzTest {
             assertTrue(out.length <= limit, "decompress returned more than its limit");
             return out;
         } catch (ProtocolException e) {
-            throw new AssertionError("decompress failed where streaming succeeded: " + e, e);
+            throw new AssertionError("decompress failed where the streaming caller succeeded: " + e, e);
         }
     }
 
-    /** Counts and keeps inflated bytes, refusing past the limit as a connection's assembler does. */
-    private static final class BoundedSink implements PerMessageDeflate.InflateSink {
+    /**
+     * Drives a receiving {@link PerMessageDeflate} as a connection does: hands over a chunk, then
+     * inflates into windows of a given size until {@code inflate} returns 0, refusing (with its
+     * own {@link Violation#MESSAGE_TOO_BIG}) a message that would exceed the limit; checks that
+     * {@code inflate} keeps to its window, and overwrites each chunk once it is inflated.
+     */
+    private static final class Caller {
+        private final PerMessageDeflate inflater;
         private final int limit;
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream message = new ByteArrayOutputStream();
 
-        BoundedSink(int limit) {
+        Caller(PerMessageDeflate inflater, int limit) {
+            this.inflater = inflater;
             this.limit = limit;
         }
 
-        @Override
-        public void write(byte[] chunk, int offset, int length) throws ProtocolException {
-            assertTrue(length > 0 && length <= PerMessageDeflate.CHUNK_SIZE, "inflated piece of " + length + " bytes");
-            assertTrue(offset >= 0 && offset + length <= chunk.length, "piece outside its array");
-            if ((long) bytes.size() + length > limit) {
-                throw new ProtocolException(Violation.MESSAGE_TOO_BIG);
+        void chunk(byte[] chunk, int window) throws ProtocolException {
+            inflater.input(chunk, 0, chunk.length);
+            drain(window);
+            java.util.Arrays.fill(chunk, (byte) 0x5A); // the caller reuses its buffer now
+        }
+
+        void end() throws ProtocolException {
+            inflater.endInput();
+            drain(8192);
+        }
+
+        private void drain(int window) throws ProtocolException {
+            while (true) {
+                int room = Math.min(window, limit - message.size());
+                if (room == 0) {
+                    // At the limit: one more byte and the message is too big.
+                    if (inflateInto(1) > 0) {
+                        throw new ProtocolException(Violation.MESSAGE_TOO_BIG, "over " + limit + " bytes");
+                    }
+                    return;
+                }
+                if (inflateInto(room) == 0) {
+                    return;
+                }
             }
-            bytes.write(chunk, offset, length);
+        }
+
+        private int inflateInto(int room) throws ProtocolException {
+            int offset = POISON.length;
+            byte[] out = new byte[offset + room + POISON.length];
+            System.arraycopy(POISON, 0, out, 0, offset);
+            System.arraycopy(POISON, 0, out, offset + room, POISON.length);
+            int n = inflater.inflate(out, offset, room);
+            assertTrue(n >= 0 && n <= room, "inflate returned " + n + " for a window of " + room);
+            assertTrue(java.util.Arrays.equals(out, 0, offset, POISON, 0, POISON.length)
+                    && java.util.Arrays.equals(out, offset + room, out.length, POISON, 0, POISON.length),
+                    "inflate wrote outside its window");
+            if (n > 0 && message.size() + n <= limit) {
+                message.write(out, offset, n);
+            }
+            return n;
         }
 
         int size() {
-            return bytes.size();
+            return message.size();
         }
 
-        byte[] bytes() {
-            return bytes.toByteArray();
-        }
-
-        void reset() {
-            bytes.reset();
+        byte[] message() {
+            byte[] bytes = message.toByteArray();
+            message.reset();
+            return bytes;
         }
     }
 
@@ -214,12 +255,12 @@ class InflateFuzzTest {
             }
             byte[] compressed = sender.compress(ByteBuffer.wrap(original));
             int at = Math.min(cut, compressed.length);
-            BoundedSink sink = new BoundedSink(limit);
+            Caller caller = new Caller(receiver, limit);
             try {
-                receiver.inflate(compressed, 0, at, sink);
-                receiver.inflate(compressed, at, compressed.length - at, sink);
-                receiver.finishMessage(sink);
-                assertArrayEquals(original, sink.bytes(), "message after compress and inflate");
+                caller.chunk(java.util.Arrays.copyOfRange(compressed, 0, at), 8192);
+                caller.chunk(java.util.Arrays.copyOfRange(compressed, at, compressed.length), 13);
+                caller.end();
+                assertArrayEquals(original, caller.message(), "message after compress and inflate");
             } catch (ProtocolException e) {
                 assertEquals(Violation.MESSAGE_TOO_BIG, e.violation(), "round trip of a valid message failed: " + e);
                 assertTrue(original.length > limit, "a " + original.length + "-byte message refused, limit " + limit);

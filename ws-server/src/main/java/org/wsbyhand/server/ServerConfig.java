@@ -119,11 +119,7 @@ public record ServerConfig(
         }
         requirePositive("backlog", backlog);
         routes = Map.copyOf(routes);
-        routes.keySet().forEach(path -> {
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("route path must start with '/': " + path);
-            }
-        });
+        routes.keySet().forEach(ServerConfig::checkRoutePath);
         subprotocols = List.copyOf(subprotocols);
         allowedOrigins = Set.copyOf(allowedOrigins);
         Objects.requireNonNull(upgradeHook, "upgradeHook");
@@ -149,6 +145,24 @@ public record ServerConfig(
     /** A quarter of the JVM's maximum heap ({@link Runtime#maxMemory()}). */
     public static long defaultMemoryBudget() {
         return Runtime.getRuntime().maxMemory() / DEFAULT_MEMORY_BUDGET_FRACTION;
+    }
+
+    /**
+     * A route is compared with the request's path after percent-decoding and without its query, so a
+     * path that could never be equal to one is refused here rather than never matching.
+     */
+    private static void checkRoutePath(String path) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("route path must start with '/': " + path);
+        }
+        if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+            throw new IllegalArgumentException("route path must not contain a query or a fragment ('?' or '#'): "
+                    + path + " (routes match the request's path only; read parameters with request().queryParameters())");
+        }
+        if (path.matches(".*%[0-9A-Fa-f]{2}.*")) {
+            throw new IllegalArgumentException("route path must be given decoded, it is compared with the "
+                    + "percent-decoded request path: " + path);
+        }
     }
 
     private static void requirePositive(String name, long value) {

@@ -1,11 +1,13 @@
 package org.wsbyhand.server;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.channels.ServerSocketChannel;
 import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,6 +76,10 @@ public final class WebSocketServer implements AutoCloseable {
     private boolean started;
 
     private WebSocketServer(ServerConfig config) {
+        if (config.routes().isEmpty() && config.staticFiles().isEmpty()) {
+            throw new IllegalArgumentException("a server needs at least one route or static files; "
+                    + "with neither it would answer every request with 404");
+        }
         this.config = config;
         this.slots = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
         this.memory = new MemoryPool(config.memoryBudget(), config.maxConnections());
@@ -91,7 +97,11 @@ public final class WebSocketServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** A server for an already validated configuration. */
+    /**
+     * A server for an already validated configuration.
+     *
+     * @throws IllegalArgumentException when the configuration has neither a route nor static files
+     */
     public static WebSocketServer create(ServerConfig config) {
         return new WebSocketServer(Objects.requireNonNull(config, "config"));
     }
@@ -101,30 +111,25 @@ public final class WebSocketServer implements AutoCloseable {
      * is not a daemon, so the JVM keeps running until {@link #close()}: a {@code main} method may
      * start the server and return.
      *
-     * @throws IOException           when the address cannot be bound
-     * @throws IllegalStateException when called twice
+     * <p>When binding fails, nothing has started and {@code start()} may be called again (for example
+     * once the port is free).
+     *
+     * @throws java.net.BindException when the address cannot be bound (in use, not local, no
+     *                                permission); the message names the address and port
+     * @throws IOException            when the bind address cannot be resolved or the socket cannot be opened
+     * @throws IllegalStateException  when the server is already listening, or has been closed
      */
     public void start() throws IOException {
         lifecycle.lock();
         try {
+            if (closing) {
+                throw new IllegalStateException("server closed; build a new one to listen again");
+            }
             if (started) {
-                throw new IllegalStateException("server already started");
+                throw new IllegalStateException("server already started, listening on port " + port());
             }
+            serverSocket = bind();
             started = true;
-            // Plain TCP goes through channels, so that idle sessions can wait on a selector
-            // (IdleWatcher); TLS sockets have no channel and keep their thread.
-            ServerSocket socket = config.tls().isPresent()
-                    ? config.tls().get().getServerSocketFactory().createServerSocket()
-                    : ServerSocketChannel.open().socket();
-            try {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port()),
-                        config.backlog());
-            } catch (IOException e) {
-                socket.close();
-                throw e;
-            }
-            serverSocket = socket;
             idleWatcher = new IdleWatcher("ws-idle-" + port());
             idleWatcher.start();
             long sweep = sweepIntervalNanos(config);
@@ -132,11 +137,60 @@ public final class WebSocketServer implements AutoCloseable {
             // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
             // so a main method may simply start the server and return. Connections get virtual threads.
             acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
-            log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
-                    serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
+            log.info("WebSocket server listening on {} (routes {})", listeningOn(), config.routes().keySet());
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /** Opens and binds the listening socket; on failure nothing stays open and the error names the address. */
+    private ServerSocket bind() throws IOException {
+        String where = (config.tls().isPresent() ? "wss://" : "ws://") + hostAndPort(config.bindAddress(), config.port());
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
+        } catch (UnknownHostException e) {
+            UnknownHostException named = new UnknownHostException(
+                    "cannot listen on " + where + ": unknown bind address " + config.bindAddress());
+            named.initCause(e);
+            throw named;
+        }
+        // Plain TCP goes through channels, so that idle sessions can wait on a selector
+        // (IdleWatcher); TLS sockets have no channel and keep their thread.
+        ServerSocket socket = config.tls().isPresent()
+                ? config.tls().get().getServerSocketFactory().createServerSocket()
+                : ServerSocketChannel.open().socket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(address, config.backlog());
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            IOException named = e instanceof BindException
+                    ? new BindException("cannot listen on " + where + ": " + e.getMessage())
+                    : new IOException("cannot listen on " + where + ": " + e, e);
+            if (named.getCause() == null) {
+                named.initCause(e);
+            }
+            throw named;
+        }
+    }
+
+    /**
+     * Where the server listens, as a URL a client on this machine can use: {@code ws://localhost:9000 (all
+     * interfaces)} for a wildcard bind rather than {@code ws://0:0:0:0:0:0:0:0:9000}.
+     */
+    private String listeningOn() {
+        String scheme = config.tls().isPresent() ? "wss://" : "ws://";
+        InetAddress address = serverSocket.getInetAddress();
+        return address.isAnyLocalAddress()
+                ? scheme + "localhost:" + serverSocket.getLocalPort() + " (all interfaces)"
+                : scheme + hostAndPort(address.getHostAddress(), serverSocket.getLocalPort());
+    }
+
+    /** {@code host:port}, with an IPv6 literal in brackets. */
+    static String hostAndPort(String host, int port) {
+        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**
@@ -691,7 +745,11 @@ public final class WebSocketServer implements AutoCloseable {
                     compression ? Optional.of(deflateOptions) : Optional.empty());
         }
 
-        /** A server with these settings, not yet started. @throws IllegalArgumentException on an invalid setting */
+        /**
+         * A server with these settings, not yet started.
+         *
+         * @throws IllegalArgumentException on an invalid setting, or when there is neither a route nor static files
+         */
         public WebSocketServer build() {
             return new WebSocketServer(config());
         }

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -277,6 +283,53 @@ class WebSocketServerIT {
             assertInstanceOf(java.io.IOException.class, closed.error());
             String[] kinds = handler.calls.stream().map(RecordingHandler.Call::kind).toArray(String[]::new);
             assertEquals(Arrays.asList("open", "error", "close"), Arrays.asList(kinds));
+        }
+    }
+
+    /** Starting: errors that name what failed, and a start that failed can be tried again. */
+    @Nested
+    @Timeout(60)
+    class Lifecycle {
+        @Test
+        void aBindFailureNamesTheAddressAndAFailedStartCanBeRetried() throws Exception {
+            WebSocketServer server;
+            ServerSocket squatter = new ServerSocket();
+            try {
+                squatter.bind(new InetSocketAddress("127.0.0.1", 0));
+                int port = squatter.getLocalPort();
+                server = WebSocketServer.builder().bindAddress("127.0.0.1").port(port)
+                        .route("/echo", new WebSocketHandler() {}).build();
+                BindException e = assertThrows(
+                        BindException.class, server::start);
+                assertTrue(e.getMessage().startsWith("cannot listen on ws://127.0.0.1:" + port + ": "), e.getMessage());
+                assertNotNull(e.getCause(), "the socket's own exception is kept");
+            } finally {
+                squatter.close();
+            }
+            try {
+                server.start(); // the port is free now
+                JdkClient client = JdkClient.connect(HttpClient.newHttpClient(), server.port(), "/echo");
+                client.socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+                assertEquals(1000, client.awaitClose().code());
+                IllegalStateException twice = assertThrows(
+                        IllegalStateException.class, server::start);
+                assertTrue(twice.getMessage().contains("already started"), twice.getMessage());
+            } finally {
+                server.close();
+            }
+            IllegalStateException closed = assertThrows(
+                    IllegalStateException.class, server::start);
+            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        }
+
+        @Test
+        void anUnknownBindAddressIsNamed() {
+            WebSocketServer server = WebSocketServer.builder().bindAddress("no-such-host.invalid").port(0)
+                    .route("/echo", new WebSocketHandler() {}).build();
+            UnknownHostException e = assertThrows(
+                    UnknownHostException.class, server::start);
+            assertTrue(e.getMessage().contains("no-such-host.invalid"), e.getMessage());
+            server.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package org.wsbyhand.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
@@ -10,6 +11,7 @@ import org.wsbyhand.protocol.Limits;
 
 /** The builder's defaults and validation; the server's behaviour is in the *IT classes. */
 import java.util.Optional;
+import java.util.Set;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
 
 class WebSocketServerTest {
@@ -74,7 +76,7 @@ class WebSocketServerTest {
         @Test
         void routePathMustStartWithSlash() {
             assertThrows(IllegalArgumentException.class,
-                    () -> WebSocketServer.builder().route("chat", new WebSocketHandler() {}).build());
+                    () -> WebSocketServer.builder().route("chat", new WebSocketHandler() {}).config());
         }
 
         @Test
@@ -85,26 +87,57 @@ class WebSocketServerTest {
 
         @Test
         void limitsAndTimeoutsMustBePositive() {
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxOutboundBytes(0).build());
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnections(-1).build());
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnectionsPerAddress(-1).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxOutboundBytes(0).config());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnections(-1).config());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().maxConnectionsPerAddress(-1).config());
             assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().memoryBudget(0));
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().responseTimeout(Duration.ZERO).build());
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().port(70000).build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().responseTimeout(Duration.ZERO).config());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().port(70000).config());
             assertThrows(IllegalArgumentException.class,
-                    () -> WebSocketServer.builder().handshakeTimeout(Duration.ZERO).build());
+                    () -> WebSocketServer.builder().handshakeTimeout(Duration.ZERO).config());
             assertThrows(IllegalArgumentException.class,
-                    () -> WebSocketServer.builder().idleTimeout(Duration.ofSeconds(-1)).build());
+                    () -> WebSocketServer.builder().idleTimeout(Duration.ofSeconds(-1)).config());
         }
 
         @Test
         void subprotocolsMustBeTokens() {
-            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder().subprotocols("two words").build());
+            assertThrows(IllegalArgumentException.class, () -> WebSocketServer.builder()
+                    .route("/", new WebSocketHandler() {}).subprotocols("two words").build());
         }
 
         @Test
         void portIsUnknownBeforeStart() {
-            assertThrows(IllegalStateException.class, () -> WebSocketServer.builder().port(0).build().port());
+            assertThrows(IllegalStateException.class,
+                    () -> WebSocketServer.builder().port(0).route("/", new WebSocketHandler() {}).build().port());
+        }
+
+        @Test
+        void routeWithAQueryOrFragmentIsRefusedBecauseItCouldNeverMatch() {
+            for (String path : new String[] {"/a?x=1", "/a#top", "/?"}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> WebSocketServer.builder().route(path, new WebSocketHandler() {}).config());
+                assertTrue(e.getMessage().contains("query or a fragment") && e.getMessage().contains(path), e.getMessage());
+            }
+        }
+
+        @Test
+        void routeMustBeGivenDecodedBecauseRequestsAreMatchedDecoded() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.builder().route("/caf%C3%A9", new WebSocketHandler() {}).config());
+            assertTrue(e.getMessage().contains("decoded"), e.getMessage());
+            // A percent sign that is not an escape is a character of the decoded path like any other.
+            assertEquals(Set.of("/100%", "/caf\u00e9"), WebSocketServer.builder()
+                    .route("/100%", new WebSocketHandler() {}).route("/caf\u00e9", new WebSocketHandler() {})
+                    .config().routes().keySet());
+        }
+
+        @Test
+        void aServerWithNeitherRoutesNorStaticFilesIsRefused() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.builder().build());
+            assertTrue(e.getMessage().contains("at least one route or static files"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> WebSocketServer.create(WebSocketServer.builder().config()));
         }
     }
 

@@ -29,22 +29,40 @@ public record DeflateParameters(boolean serverNoContextTakeover, boolean clientN
         checkWindowBits("clientMaxWindowBits", clientMaxWindowBits);
     }
 
-    /** The agreement of a bare {@code permessage-deflate} response: context takeover both ways, 32 KiB windows. */
+    /**
+     * The agreement of a bare {@code permessage-deflate} response: context takeover both ways, 32 KiB windows.
+     *
+     * @return the default agreement
+     */
     public static DeflateParameters defaults() {
         return DEFAULTS;
     }
 
-    /** Whether the side with {@code sender}'s role compresses each message with an empty window. */
+    /**
+     * Whether the side with {@code sender}'s role compresses each message with an empty window.
+     *
+     * @param sender the role of the compressing side
+     * @return {@code true} when that side uses no context takeover
+     */
     public boolean noContextTakeover(Role sender) {
         return sender == Role.SERVER ? serverNoContextTakeover : clientNoContextTakeover;
     }
 
-    /** The largest window the side with {@code sender}'s role compresses with. */
+    /**
+     * The largest window the side with {@code sender}'s role compresses with.
+     *
+     * @param sender the role of the compressing side
+     * @return that side's largest window, 8 to 15 bits
+     */
     public int maxWindowBits(Role sender) {
         return sender == Role.SERVER ? serverMaxWindowBits : clientMaxWindowBits;
     }
 
-    /** A copy with {@code client_no_context_takeover} set. */
+    /**
+     * A copy with {@code client_no_context_takeover} set.
+     *
+     * @return parameters equal to these but with {@code client_no_context_takeover}
+     */
     public DeflateParameters withClientNoContextTakeover() {
         return new DeflateParameters(serverNoContextTakeover, true, serverMaxWindowBits, clientMaxWindowBits);
     }

@@ -264,7 +264,7 @@ public final class Connection {
      * crossed that mark and the rest of {@code data} is left in it. Poll the events, then call
      * again while {@code data.hasRemaining()}.
      *
-     * @param data the bytes read from the transport; its position moves to its limit
+     * @param data the bytes read from the transport; its position moves past the bytes consumed
      * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
      *     for good. The events decoded before the violation can still be polled and answered; once
      *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
@@ -462,10 +462,12 @@ public final class Connection {
      * {@link Opcode#BINARY}, later ones with {@link Opcode#CONTINUATION}, the last with {@code fin}.
      * Control frames may be sent between fragments. The caller keeps text fragments UTF-8 as a whole.
      *
-     * @param opcode {@link Opcode#TEXT} or {@link Opcode#BINARY} for the first fragment, {@link Opcode#CONTINUATION} after it
+     * @param opcode {@link Opcode#TEXT} or {@link Opcode#BINARY} for the first fragment,
+     *     {@link Opcode#CONTINUATION} after it
      * @param payload the fragment's payload, from its position to its limit
      * @param fin {@code true} for the last fragment of the message
-     * @throws IllegalStateException on a fragment out of order, a control opcode, or unless {@link State#OPEN}
+     * @throws IllegalStateException on a fragment out of order, a control opcode, or unless
+     *     {@link State#OPEN}
      */
     public void sendFrame(Opcode opcode, ByteBuffer payload, boolean fin) {
         checkOpen();
@@ -558,7 +560,8 @@ public final class Connection {
      *
      * @param code the close code to send
      * @param reason the reason to send, at most 123 UTF-8 bytes; may be empty
-     * @throws IllegalArgumentException when the code may not be sent or the reason is longer than 123 UTF-8 bytes
+     * @throws IllegalArgumentException when the code may not be sent or the reason is longer than 123 UTF-8
+     *     bytes
      */
     public void close(CloseCode code, String reason) {
         ByteBuffer payload = ClosePayload.encode(code, reason);

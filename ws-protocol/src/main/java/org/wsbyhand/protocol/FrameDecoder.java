@@ -40,7 +40,8 @@ public final class FrameDecoder {
      * A decoder of the frames sent by the peer of {@code role}.
      *
      * @param role         this side's role: a server decodes (masked) client frames
-     * @param maxFrameSize the largest payload accepted; longer frames fail with {@link Violation#FRAME_TOO_BIG}
+     * @param maxFrameSize the largest payload accepted; longer frames fail with
+     *     {@link Violation#FRAME_TOO_BIG}
      */
     public FrameDecoder(Role role, int maxFrameSize) {
         if (maxFrameSize <= 0) {

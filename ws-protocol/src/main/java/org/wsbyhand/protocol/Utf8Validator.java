@@ -99,7 +99,8 @@ public final class Utf8Validator {
      * @param bytes the array holding the bytes
      * @param offset the index of the first byte to check in {@code bytes}
      * @param length the number of bytes to check
-     * @return false when the bytes so far cannot be the start of valid UTF-8 (and stay so until {@link #reset})
+     * @return false when the bytes so far cannot be the start of valid UTF-8 (and stay so until
+     *     {@link #reset})
      */
     public boolean feed(byte[] bytes, int offset, int length) {
         // Only the low 6 bits of s are the state: a long shift uses only the low 6 bits of its

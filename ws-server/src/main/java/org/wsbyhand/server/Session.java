@@ -53,7 +53,8 @@ public interface Session {
      * Sends a text message. Returns false when the session was no longer open.
      *
      * @param text the message text
-     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not take the message and was closed for it
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
      */
     boolean sendText(String text);
 
@@ -61,7 +62,8 @@ public interface Session {
      * Sends a binary message; the buffer's remaining bytes are copied or owned by the session.
      *
      * @param data the message payload, from its position to its limit
-     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not take the message and was closed for it
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
      */
     boolean sendBinary(ByteBuffer data);
 
@@ -69,7 +71,8 @@ public interface Session {
      * Sends a binary message. The array must not be changed after the call.
      *
      * @param data the message payload
-     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not take the message and was closed for it
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
      */
     default boolean sendBinary(byte[] data) {
         return sendBinary(ByteBuffer.wrap(data));
@@ -79,7 +82,8 @@ public interface Session {
      * Sends a message encoded once for many sessions (see {@link PreparedMessage}).
      *
      * @param message the prepared message
-     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not take the message and was closed for it
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
      */
     boolean send(PreparedMessage message);
 
@@ -97,7 +101,8 @@ public interface Session {
      * Sends a ping with at most 125 bytes of payload.
      *
      * @param payload the ping's application data, at most 125 bytes
-     * @return {@code true} if the ping was queued; {@code false} if the session was not open, or could not take the ping and was closed for it
+     * @return {@code true} if the ping was queued; {@code false} if the session was not open, or could not
+     *     take the ping and was closed for it
      */
     boolean sendPing(byte[] payload);
 

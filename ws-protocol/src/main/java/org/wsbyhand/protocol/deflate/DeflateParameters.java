@@ -9,7 +9,8 @@ import org.wsbyhand.protocol.Role;
  *
  * @param serverNoContextTakeover the server compresses every message with an empty LZ77 window
  *                                (section 7.1.1.1), so the client may reset its decompressor between messages
- * @param clientNoContextTakeover the client compresses every message with an empty LZ77 window (section 7.1.1.2)
+ * @param clientNoContextTakeover the client compresses every message with an empty LZ77 window (section
+ *     7.1.1.2)
  * @param serverMaxWindowBits     the largest LZ77 window the server compresses with, 8-15 (section 7.1.2.1)
  * @param clientMaxWindowBits     the largest LZ77 window the client compresses with, 8-15 (section 7.1.2.2)
  */

@@ -407,7 +407,8 @@ public final class PerMessageDeflate implements AutoCloseable {
      * @param payload the compressed message payload, without the empty-block tail
      * @param maxSize the most bytes the decompressed message may have
      * @return the decompressed message
-     * @throws ProtocolException when the payload is not valid DEFLATE data, or inflates to more than {@code maxSize} bytes
+     * @throws ProtocolException when the payload is not valid DEFLATE data, or inflates to more than
+     *     {@code maxSize} bytes
      */
     public byte[] decompress(byte[] payload, int maxSize) throws ProtocolException {
         input(payload, 0, payload.length);

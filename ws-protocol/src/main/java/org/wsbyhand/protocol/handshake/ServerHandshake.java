@@ -87,7 +87,8 @@ public final class ServerHandshake {
      *
      * @param request the client's opening handshake request
      * @return the agreed subprotocol and extensions, with the 101 response to send
-     * @throws HandshakeException with the status to answer when the request is not a valid WebSocket opening handshake
+     * @throws HandshakeException with the status to answer when the request is not a valid WebSocket opening
+     *     handshake
      */
     public HandshakeResult accept(HttpRequest request) throws HandshakeException {
         return accept(request, Headers.empty());

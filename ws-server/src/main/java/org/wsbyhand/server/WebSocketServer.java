@@ -240,6 +240,7 @@ public final class WebSocketServer implements AutoCloseable {
      * The bound port (the ephemeral one when configured with port 0).
      *
      * @return the local TCP port the server listens on
+     * @throws IllegalStateException if the server has not been started
      */
     public int port() {
         ServerSocket socket = serverSocket;

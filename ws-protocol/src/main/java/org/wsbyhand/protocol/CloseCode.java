@@ -46,7 +46,11 @@ public record CloseCode(int code) {
         }
     }
 
-    /** The close code for a numeric value; the registry constant where there is one. */
+    /**
+     * The close code for a numeric value; the registry constant where there is one.
+     *
+     * @return the close code
+     */
     public static CloseCode of(int code) {
         return new CloseCode(code);
     }
@@ -55,6 +59,8 @@ public record CloseCode(int code) {
      * Whether this code may appear in a close frame. RFC 6455 section 7.4 reserves 1004, 1005, 1006
      * and 1015 and leaves 0-999 unused; 1016-2999 are for future standards (none defined), 3000-3999
      * are registered by libraries and frameworks and 4000-4999 are private to applications.
+     *
+     * @return {@code true} when the code may be sent and received in a close frame
      */
     public boolean isValidOnWire() {
         return (code >= 1000 && code <= 1003)
@@ -62,7 +68,11 @@ public record CloseCode(int code) {
                 || (code >= 3000 && code <= 4999);
     }
 
-    /** The IANA name of a registered code, or "application code" / "unknown". */
+    /**
+     * The IANA name of a registered code, or "application code" / "unknown".
+     *
+     * @return the code's name
+     */
     public String name() {
         return switch (code) {
             case 1000 -> "Normal Closure";

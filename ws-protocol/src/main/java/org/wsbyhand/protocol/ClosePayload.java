@@ -18,6 +18,9 @@ public record ClosePayload(CloseCode code, String reason) {
     /**
      * Parses a received close payload.
      *
+     * @param payload the array holding the close frame's payload
+     * @param length the number of payload bytes in {@code payload}
+     * @return the close code and reason; {@link CloseCode#NO_STATUS_RECEIVED} for an empty payload
      * @throws ProtocolException on a 1-byte payload, a code that is not valid on the wire, or a
      *     reason that is not UTF-8
      */
@@ -42,6 +45,7 @@ public record ClosePayload(CloseCode code, String reason) {
      * The bytes of a close payload to send: empty for {@link CloseCode#NO_STATUS_RECEIVED}, else the
      * code and the reason.
      *
+     * @return a new buffer holding the payload
      * @throws IllegalArgumentException when the code may not be sent or the reason is longer than
      *     {@link #MAX_REASON_BYTES} UTF-8 bytes
      */

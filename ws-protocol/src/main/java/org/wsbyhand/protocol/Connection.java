@@ -95,17 +95,30 @@ public final class Connection {
     /**
      * A connection with the default limits. Client connections take their mask keys from
      * {@link MaskKeys#secureRandom()}.
+     *
+     * @param role whether this is the client or the server end
      */
     public Connection(Role role) {
         this(builder(role));
     }
 
-    /** A connection with the given limits. */
+    /**
+     * A connection with the given limits.
+     *
+     * @param role whether this is the client or the server end
+     * @param limits the frame and message size limits to enforce
+     */
     public Connection(Role role, Limits limits) {
         this(builder(role).limits(limits));
     }
 
-    /** A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers). */
+    /**
+     * A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers).
+     *
+     * @param role whether this is the client or the server end
+     * @param limits the frame and message size limits to enforce
+     * @param maskKeys the source of the client's mask keys
+     */
     public Connection(Role role, Limits limits, MaskKeys maskKeys) {
         this(builder(role).limits(limits).maskKeys(maskKeys));
     }
@@ -114,6 +127,11 @@ public final class Connection {
      * A connection that negotiated permessage-deflate (RFC 7692): {@code deflate} holds the agreed
      * parameters and this side's level and minimum message size. The connection takes ownership of
      * {@code deflate} and closes it when it ends (see the class comment).
+     *
+     * @param role whether this is the client or the server end
+     * @param limits the frame and message size limits to enforce
+     * @param maskKeys the source of the client's mask keys
+     * @param deflate the negotiated permessage-deflate state, owned by the connection from now on
      */
     public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
         this(builder(role).limits(limits).maskKeys(maskKeys).deflate(requireDeflate(deflate)));
@@ -138,6 +156,9 @@ public final class Connection {
     /**
      * A builder for a connection of {@code role}, with the default {@link Limits}, mask keys from
      * {@link MaskKeys#secureRandom()} for clients, no extension and an unlimited memory budget.
+     *
+     * @param role whether the connection is the client or the server end
+     * @return a new builder
      */
     public static Builder builder(Role role) {
         return new Builder(role);
@@ -166,7 +187,12 @@ public final class Connection {
             this.maskKeys = role == Role.CLIENT ? MaskKeys.secureRandom() : null;
         }
 
-        /** The limits to enforce (default {@link Limits#defaults()}). */
+        /**
+         * The limits to enforce (default {@link Limits#defaults()}).
+         *
+         * @param limits the limits to enforce
+         * @return this builder
+         */
         public Builder limits(Limits limits) {
             if (limits == null) {
                 throw new IllegalArgumentException("limits are required");
@@ -175,7 +201,12 @@ public final class Connection {
             return this;
         }
 
-        /** Where a client's mask keys come from (default {@link MaskKeys#secureRandom()}; unused by servers). */
+        /**
+         * Where a client's mask keys come from (default {@link MaskKeys#secureRandom()}; unused by servers).
+         *
+         * @param maskKeys the source of the client's mask keys
+         * @return this builder
+         */
         public Builder maskKeys(MaskKeys maskKeys) {
             this.maskKeys = maskKeys;
             return this;
@@ -184,6 +215,9 @@ public final class Connection {
         /**
          * permessage-deflate as negotiated (default none). The connection takes ownership of it and
          * closes it when it ends (see the class comment).
+         *
+         * @param deflate the negotiated permessage-deflate state, or {@code null} for none
+         * @return this builder
          */
         public Builder deflate(PerMessageDeflate deflate) {
             this.deflate = deflate;
@@ -193,6 +227,9 @@ public final class Connection {
         /**
          * The budget that message reassembly asks before it allocates (default
          * {@link MemoryBudget#unlimited()}: only the limits bound it).
+         *
+         * @param budget the budget to ask before allocating
+         * @return this builder
          */
         public Builder memoryBudget(MemoryBudget budget) {
             if (budget == null) {
@@ -202,7 +239,12 @@ public final class Connection {
             return this;
         }
 
-        /** The connection. @throws IllegalArgumentException for a client without mask keys */
+        /**
+         * The connection.
+         *
+         * @return a new connection in state {@link State#OPEN}
+         * @throws IllegalArgumentException for a client without mask keys
+         */
         public Connection build() {
             return new Connection(this);
         }
@@ -222,6 +264,7 @@ public final class Connection {
      * crossed that mark and the rest of {@code data} is left in it. Poll the events, then call
      * again while {@code data.hasRemaining()}.
      *
+     * @param data the bytes read from the transport; its position moves past the bytes consumed
      * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
      *     for good. The events decoded before the violation can still be polled and answered; once
      *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
@@ -258,6 +301,8 @@ public final class Connection {
      *
      * <p>The bytes of the messages returned stay counted against the {@link MemoryBudget} until
      * this method returns null: the caller is then taken to be done with them.
+     *
+     * @return the next event, or {@code null}
      */
     public Event pollEvent() {
         while (true) {
@@ -350,6 +395,8 @@ public final class Connection {
      * its remaining bytes and does not modify them: a buffer may be shared with other connections
      * ({@link #sendEncoded}) or be the caller's own payload ({@link #sendBinary}). Buffers may be
      * heap or direct.
+     *
+     * @return the next buffer to write, or {@code null} when nothing is waiting
      */
     public ByteBuffer pollOutbound() {
         settle();
@@ -365,13 +412,21 @@ public final class Connection {
         return events.size();
     }
 
-    /** Whether {@link #pollOutbound} has something. */
+    /**
+     * Whether {@link #pollOutbound} has something.
+     *
+     * @return {@code true} when at least one buffer is waiting to be written
+     */
     public boolean hasOutbound() {
         settle();
         return !outbound.isEmpty();
     }
 
-    /** The total of bytes waiting in {@link #pollOutbound}. */
+    /**
+     * The total of bytes waiting in {@link #pollOutbound}.
+     *
+     * @return the number of bytes queued and not yet handed out by {@link #pollOutbound}
+     */
     public long outboundBytes() {
         settle();
         return outboundBytes;
@@ -380,6 +435,7 @@ public final class Connection {
     /**
      * Queues a text message as one frame.
      *
+     * @param text the message text
      * @throws IllegalStateException unless {@link State#OPEN} and no fragmented message is being sent
      */
     public void sendText(CharSequence text) {
@@ -393,6 +449,7 @@ public final class Connection {
      * queues the buffer itself (no copy), so it must not be changed until written; its position is
      * not moved.
      *
+     * @param data the message payload, from its position to its limit
      * @throws IllegalStateException unless {@link State#OPEN} and no fragmented message is being sent
      */
     public void sendBinary(ByteBuffer data) {
@@ -405,7 +462,12 @@ public final class Connection {
      * {@link Opcode#BINARY}, later ones with {@link Opcode#CONTINUATION}, the last with {@code fin}.
      * Control frames may be sent between fragments. The caller keeps text fragments UTF-8 as a whole.
      *
-     * @throws IllegalStateException on a fragment out of order, a control opcode, or unless {@link State#OPEN}
+     * @param opcode {@link Opcode#TEXT} or {@link Opcode#BINARY} for the first fragment,
+     *     {@link Opcode#CONTINUATION} after it
+     * @param payload the fragment's payload, from its position to its limit
+     * @param fin {@code true} for the last fragment of the message
+     * @throws IllegalStateException on a fragment out of order, a control opcode, or unless
+     *     {@link State#OPEN}
      */
     public void sendFrame(Opcode opcode, ByteBuffer payload, boolean fin) {
         checkOpen();
@@ -452,6 +514,7 @@ public final class Connection {
      * the connection then starts its own next compressed message with an empty window, because a
      * message compressed with one connection's LZ77 context cannot be decoded by another's peer.
      *
+     * @param frame the encoded frame, from its position to its limit
      * @throws IllegalStateException for a client, unless {@link State#OPEN}, mid-fragmented-send, or
      *     for a compressed frame on a connection that does not compress
      */
@@ -472,6 +535,7 @@ public final class Connection {
     /**
      * Queues a ping of at most 125 bytes.
      *
+     * @param payload the ping's application data, at most 125 bytes
      * @throws IllegalStateException unless {@link State#OPEN}
      */
     public void sendPing(ByteBuffer payload) {
@@ -482,6 +546,7 @@ public final class Connection {
     /**
      * Queues an unsolicited pong of at most 125 bytes (a unidirectional heartbeat, section 5.5.3).
      *
+     * @param payload the pong's application data, at most 125 bytes
      * @throws IllegalStateException unless {@link State#OPEN}
      */
     public void sendPong(ByteBuffer payload) {
@@ -493,7 +558,10 @@ public final class Connection {
      * Starts the closing handshake: queues a close frame and moves to {@link State#CLOSING}. Does
      * nothing unless {@link State#OPEN}.
      *
-     * @throws IllegalArgumentException when the code may not be sent or the reason is longer than 123 UTF-8 bytes
+     * @param code the close code to send
+     * @param reason the reason to send, at most 123 UTF-8 bytes; may be empty
+     * @throws IllegalArgumentException when the code may not be sent or the reason is longer than 123 UTF-8
+     *     bytes
      */
     public void close(CloseCode code, String reason) {
         ByteBuffer payload = ClosePayload.encode(code, reason);
@@ -511,13 +579,21 @@ public final class Connection {
 
     // ---------------------------------------------------------------- state
 
-    /** The current state. */
+    /**
+     * The current state.
+     *
+     * @return the connection's state
+     */
     public State state() {
         settle();
         return state;
     }
 
-    /** Whether messages can still be sent. */
+    /**
+     * Whether messages can still be sent.
+     *
+     * @return {@code true} while the state is {@link State#OPEN}
+     */
     public boolean isOpen() {
         settle();
         return state == State.OPEN;
@@ -527,18 +603,28 @@ public final class Connection {
      * The close code to report: the peer's code once its close frame arrived (1005 when it had
      * none), otherwise the code this side closed or failed with, or 1006 when the transport ended
      * without a close handshake. {@code null} while nothing of the sort has happened.
+     *
+     * @return the close code, or {@code null} while the connection has not started to close
      */
     public CloseCode closeCode() {
         settle();
         return closeCode;
     }
 
-    /** The reason that goes with {@link #closeCode()}, empty when none. */
+    /**
+     * The reason that goes with {@link #closeCode()}, empty when none.
+     *
+     * @return the close reason, or an empty string
+     */
     public String closeReason() {
         return closeReason;
     }
 
-    /** Whether the peer's close frame arrived. */
+    /**
+     * Whether the peer's close frame arrived.
+     *
+     * @return {@code true} once the peer's close frame was received
+     */
     public boolean closeReceived() {
         return closeReceived;
     }
@@ -551,12 +637,20 @@ public final class Connection {
         return assembler.capacity();
     }
 
-    /** This side's role. */
+    /**
+     * This side's role.
+     *
+     * @return the role given at construction
+     */
     public Role role() {
         return role;
     }
 
-    /** The limits this connection enforces. */
+    /**
+     * The limits this connection enforces.
+     *
+     * @return the connection's limits
+     */
     public Limits limits() {
         return limits;
     }
@@ -565,6 +659,8 @@ public final class Connection {
      * Whether this connection sends compressed messages: permessage-deflate was negotiated, this
      * side's compressor is not released.
      * Frames pre-encoded with RSV1 may be passed to {@link #sendEncoded} only then.
+     *
+     * @return {@code true} when messages sent through this connection may be compressed
      */
     public boolean compresses() {
         return deflate != null && deflate.canCompress() && !deflate.isClosed();

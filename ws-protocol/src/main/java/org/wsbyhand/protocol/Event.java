@@ -9,10 +9,18 @@ import java.util.HexFormat;
  */
 public sealed interface Event {
 
-    /** A complete, validated text message. */
+    /**
+     * A complete, validated text message.
+     *
+     * @param text the message text
+     */
     record Text(String text) implements Event {}
 
-    /** A complete binary message. The array is the receiver's to keep; equality compares contents. */
+    /**
+     * A complete binary message. The array is the receiver's to keep; equality compares contents.
+     *
+     * @param data the message payload
+     */
     record Binary(byte[] data) implements Event {
         @Override
         public boolean equals(Object other) {
@@ -30,7 +38,11 @@ public sealed interface Event {
         }
     }
 
-    /** A ping; the connection has already queued the pong (RFC 6455 section 5.5.2). Equality compares contents. */
+    /**
+     * A ping; the connection has already queued the pong (RFC 6455 section 5.5.2). Equality compares contents.
+     *
+     * @param payload the ping's application data
+     */
     record Ping(byte[] payload) implements Event {
         @Override
         public boolean equals(Object other) {
@@ -48,7 +60,11 @@ public sealed interface Event {
         }
     }
 
-    /** A pong, solicited or not (section 5.5.3). Equality compares contents. */
+    /**
+     * A pong, solicited or not (section 5.5.3). Equality compares contents.
+     *
+     * @param payload the pong's application data
+     */
     record Pong(byte[] payload) implements Event {
         @Override
         public boolean equals(Object other) {
@@ -69,6 +85,9 @@ public sealed interface Event {
     /**
      * The peer's close frame. The connection has queued the echoing close frame unless it had sent
      * one already. {@code code} is {@link CloseCode#NO_STATUS_RECEIVED} for an empty close frame.
+     *
+     * @param code the peer's close code
+     * @param reason the peer's close reason, empty when none
      */
     record Close(CloseCode code, String reason) implements Event {}
 }

@@ -30,18 +30,32 @@ public record Frame(boolean fin, int rsv, Opcode opcode, byte[] payload) {
         payload = payload.clone();
     }
 
-    /** A final frame without reserved bits. */
+    /**
+     * A final frame without reserved bits.
+     *
+     * @param opcode the frame's opcode
+     * @param payload the frame's payload
+     * @return the frame
+     */
     public static Frame of(Opcode opcode, byte[] payload) {
         return new Frame(true, 0, opcode, payload);
     }
 
-    /** A copy of the payload. */
+    /**
+     * A copy of the payload.
+     *
+     * @return a new array holding the payload
+     */
     @Override
     public byte[] payload() {
         return payload.clone();
     }
 
-    /** The payload length. */
+    /**
+     * The payload length.
+     *
+     * @return the payload length in bytes
+     */
     public int length() {
         return payload.length;
     }

@@ -40,7 +40,8 @@ public final class FrameDecoder {
      * A decoder of the frames sent by the peer of {@code role}.
      *
      * @param role         this side's role: a server decodes (masked) client frames
-     * @param maxFrameSize the largest payload accepted; longer frames fail with {@link Violation#FRAME_TOO_BIG}
+     * @param maxFrameSize the largest payload accepted; longer frames fail with
+     *     {@link Violation#FRAME_TOO_BIG}
      */
     public FrameDecoder(Role role, int maxFrameSize) {
         if (maxFrameSize <= 0) {
@@ -50,12 +51,20 @@ public final class FrameDecoder {
         this.maxFrameSize = maxFrameSize;
     }
 
-    /** Allows the reserved bits in {@code rsvMask} (e.g. {@link Frame#RSV1} for permessage-deflate). */
+    /**
+     * Allows the reserved bits in {@code rsvMask} (e.g. {@link Frame#RSV1} for permessage-deflate).
+     *
+     * @param rsvMask the reserved bits to allow, e.g. {@link Frame#RSV1}
+     */
     public void allowReservedBits(int rsvMask) {
         this.allowedRsv = rsvMask & 7;
     }
 
-    /** Whether the decoder is between frames (no partial header or payload pending). */
+    /**
+     * Whether the decoder is between frames (no partial header or payload pending).
+     *
+     * @return {@code true} when no partial frame is pending
+     */
     public boolean isAtFrameBoundary() {
         return !inPayload && headerHave == 0;
     }
@@ -63,6 +72,9 @@ public final class FrameDecoder {
     /**
      * Decodes as much of {@code in} as possible, advancing its position.
      *
+     * @param in the bytes read from the transport
+     * @param sink receives each frame's header, payload chunks and end
+     * @throws ProtocolException when a frame breaks the framing rules, or the sink fails the connection
      * @return false when the sink asked to stop (the buffer may have bytes left), true when all
      *     input was consumed
      */

@@ -14,7 +14,13 @@ public final class FrameEncoder {
 
     private FrameEncoder() {}
 
-    /** The header length for a payload of {@code length} bytes. */
+    /**
+     * The header length for a payload of {@code length} bytes.
+     *
+     * @param length the payload length in bytes
+     * @param masked whether the header carries a mask key (client frames)
+     * @return the header length in bytes, 2 to 14
+     */
     public static int headerLength(long length, boolean masked) {
         int base = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
         return masked ? base + 4 : base;
@@ -26,6 +32,11 @@ public final class FrameEncoder {
      * @param rsv     reserved bits 0-7 (RSV1 = 4)
      * @param masked  whether a mask key follows (client frames)
      * @param maskKey the mask key, used only when {@code masked}
+     * @param dst the array to write into, with room for {@link #headerLength} bytes at {@code offset}
+     * @param offset the index in {@code dst} of the header's first byte
+     * @param fin whether this is the final frame of its message
+     * @param opcode the frame's opcode
+     * @param length the payload length in bytes
      * @return the number of bytes written, {@link #headerLength}
      */
     public static int writeHeader(byte[] dst, int offset, boolean fin, int rsv, Opcode opcode, long length,
@@ -60,6 +71,14 @@ public final class FrameEncoder {
     /**
      * Encodes a whole frame into one new array: header, then the payload's remaining bytes (masked
      * with {@code maskKey} when {@code masked}). The payload buffer's position is not changed.
+     *
+     * @param fin whether this is the final frame of its message
+     * @param rsv reserved bits 0-7 (RSV1 = 4)
+     * @param opcode the frame's opcode
+     * @param payload the payload, from its position to its limit
+     * @param masked whether to mask the payload (client frames)
+     * @param maskKey the mask key, used only when {@code masked}
+     * @return the encoded frame
      */
     public static byte[] encode(boolean fin, int rsv, Opcode opcode, ByteBuffer payload, boolean masked, int maskKey) {
         int length = payload.remaining();
@@ -73,12 +92,23 @@ public final class FrameEncoder {
         return frame;
     }
 
-    /** Encodes a frame as a server sends it (unmasked). */
+    /**
+     * Encodes a frame as a server sends it (unmasked).
+     *
+     * @param frame the frame to encode
+     * @return the encoded frame
+     */
     public static byte[] encode(Frame frame) {
         return encode(frame.fin(), frame.rsv(), frame.opcode(), ByteBuffer.wrap(frame.payload()), false, 0);
     }
 
-    /** Encodes a frame as a client sends it, masked with {@code maskKey}. */
+    /**
+     * Encodes a frame as a client sends it, masked with {@code maskKey}.
+     *
+     * @param frame the frame to encode
+     * @param maskKey the 32-bit mask key
+     * @return the encoded frame
+     */
     public static byte[] encodeMasked(Frame frame, int maskKey) {
         return encode(frame.fin(), frame.rsv(), frame.opcode(), ByteBuffer.wrap(frame.payload()), true, maskKey);
     }

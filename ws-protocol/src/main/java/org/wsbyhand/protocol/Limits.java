@@ -46,32 +46,61 @@ public record Limits(int maxFrameSize, int maxMessageSize, int maxFragments, int
         }
     }
 
-    /** The documented defaults: 1 MiB frames and messages, 16,384 fragments, 8 KiB heads of at most 100 headers. */
+    /**
+     * The documented defaults: 1 MiB frames and messages, 16,384 fragments, 8 KiB heads of at most 100 headers.
+     *
+     * @return the default limits
+     */
     public static Limits defaults() {
         return DEFAULTS;
     }
 
-    /** A copy with another frame size limit. */
+    /**
+     * A copy with another frame size limit.
+     *
+     * @param bytes the largest frame payload, in bytes
+     * @return limits equal to these but for the frame size
+     */
     public Limits withMaxFrameSize(int bytes) {
         return new Limits(bytes, maxMessageSize, maxFragments, maxHeadSize, maxHeaderCount);
     }
 
-    /** A copy with another message size limit. */
+    /**
+     * A copy with another message size limit.
+     *
+     * @param bytes the largest message, in bytes
+     * @return limits equal to these but for the message size
+     */
     public Limits withMaxMessageSize(int bytes) {
         return new Limits(maxFrameSize, bytes, maxFragments, maxHeadSize, maxHeaderCount);
     }
 
-    /** A copy with another limit on the frames of one message. */
+    /**
+     * A copy with another limit on the frames of one message.
+     *
+     * @param frames the most frames one message may have
+     * @return limits equal to these but for the fragment count
+     */
     public Limits withMaxFragments(int frames) {
         return new Limits(maxFrameSize, maxMessageSize, frames, maxHeadSize, maxHeaderCount);
     }
 
-    /** A copy with another HTTP head size limit. */
+    /**
+     * A copy with another HTTP head size limit.
+     *
+     * @param bytes the largest HTTP request or response head, in bytes
+     * @return limits equal to these but for the head size
+     */
     public Limits withMaxHeadSize(int bytes) {
         return new Limits(maxFrameSize, maxMessageSize, maxFragments, bytes, maxHeaderCount);
     }
 
-    /** A copy with another header count limit. */
+    /**
+     * A copy with another header count limit.
+     *
+     * @param count the most header fields a head may have
+     * @return limits equal to these but for the header count
+     */
     public Limits withMaxHeaderCount(int count) {
         return new Limits(maxFrameSize, maxMessageSize, maxFragments, maxHeadSize, count);
     }

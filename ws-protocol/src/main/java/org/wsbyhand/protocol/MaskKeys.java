@@ -10,19 +10,30 @@ import java.security.SecureRandom;
 @FunctionalInterface
 public interface MaskKeys {
 
-    /** The next mask key; its big-endian bytes are the four masking-key octets. */
+    /**
+     * The next mask key; its big-endian bytes are the four masking-key octets.
+     *
+     * @return the next 32-bit mask key
+     */
     int next();
 
     /**
      * Keys from a {@link SecureRandom}, drawn 64 at a time (one {@code nextBytes} call) to amortize
      * its cost. The returned source is not thread-safe: use one per connection (as
      * {@link Connection} does), not one shared by connections on different threads.
+     *
+     * @return a new source of random mask keys
      */
     static MaskKeys secureRandom() {
         return new SecureRandomMaskKeys();
     }
 
-    /** The same key every time (for tests and the RFC's examples). */
+    /**
+     * The same key every time (for tests and the RFC's examples).
+     *
+     * @param key the mask key to return every time
+     * @return a source that always returns {@code key}
+     */
     static MaskKeys fixed(int key) {
         return () -> key;
     }

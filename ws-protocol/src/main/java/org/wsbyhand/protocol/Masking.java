@@ -23,6 +23,9 @@ public final class Masking {
      * @param key       the masking key, its big-endian bytes being the key's octets 0-3
      * @param keyOffset the payload position of {@code array[offset]} modulo 4, i.e. how many payload
      *                  bytes came before this chunk
+     * @param array the bytes to mask
+     * @param offset the index of the first byte to mask in {@code array}
+     * @param length the number of bytes to mask
      * @return the key offset for the chunk that follows
      */
     public static int mask(byte[] array, int offset, int length, int key, int keyOffset) {
@@ -50,6 +53,9 @@ public final class Masking {
      * Masks the bytes between the buffer's position and limit in place, leaving position and limit
      * unchanged. Works for heap and direct buffers.
      *
+     * @param buffer the bytes to mask, from its position to its limit
+     * @param key the masking key, its big-endian bytes being the key's octets 0-3
+     * @param keyOffset the payload position of the buffer's first byte modulo 4
      * @return the key offset for the chunk that follows
      */
     public static int mask(ByteBuffer buffer, int key, int keyOffset) {

@@ -17,13 +17,24 @@ public interface MemoryBudget {
     /**
      * Asks for {@code bytes} more. On true the caller holds them until it {@linkplain #release
      * releases} them; on false nothing changed and the caller must not allocate.
+     *
+     * @param bytes the number of bytes asked for
+     * @return {@code true} when the bytes were granted
      */
     boolean tryReserve(long bytes);
 
-    /** Gives back {@code bytes} that an earlier {@link #tryReserve} granted. */
+    /**
+     * Gives back {@code bytes} that an earlier {@link #tryReserve} granted.
+     *
+     * @param bytes the number of bytes given back
+     */
     void release(long bytes);
 
-    /** A budget that grants everything: only the connection's {@link Limits} bound its memory. */
+    /**
+     * A budget that grants everything: only the connection's {@link Limits} bound its memory.
+     *
+     * @return the unlimited budget
+     */
     static MemoryBudget unlimited() {
         return Unlimited.INSTANCE;
     }

@@ -32,17 +32,30 @@ public enum Opcode {
         this.code = code;
     }
 
-    /** The 4-bit value on the wire. */
+    /**
+     * The 4-bit value on the wire.
+     *
+     * @return the opcode's value, 0 to 15
+     */
     public int code() {
         return code;
     }
 
-    /** True for close, ping and pong: at most 125 payload bytes and never fragmented (section 5.5). */
+    /**
+     * True for close, ping and pong: at most 125 payload bytes and never fragmented (section 5.5).
+     *
+     * @return {@code true} for a control opcode
+     */
     public boolean isControl() {
         return (code & 0x8) != 0;
     }
 
-    /** The opcode for a 4-bit wire value, or {@code null} when the value is reserved. */
+    /**
+     * The opcode for a 4-bit wire value, or {@code null} when the value is reserved.
+     *
+     * @param code the 4-bit opcode value
+     * @return the opcode, or {@code null}
+     */
     public static Opcode of(int code) {
         return code >= 0 && code < 16 ? BY_CODE[code] : null;
     }

@@ -10,23 +10,40 @@ public final class ProtocolException extends Exception {
 
     private final transient Violation violation;
 
-    /** A violation with its standard description as the message. */
+    /**
+     * A violation with its standard description as the message.
+     *
+     * @param violation the rule that was broken
+     */
     public ProtocolException(Violation violation) {
         this(violation, null);
     }
 
-    /** A violation with a detail appended to its standard description. */
+    /**
+     * A violation with a detail appended to its standard description.
+     *
+     * @param violation the rule that was broken
+     * @param detail what exactly was wrong, appended to the message
+     */
     public ProtocolException(Violation violation, String detail) {
         super(detail == null ? violation.description() : violation.description() + ": " + detail, null, false, false);
         this.violation = violation;
     }
 
-    /** The rule that was broken. */
+    /**
+     * The rule that was broken.
+     *
+     * @return the violation
+     */
     public Violation violation() {
         return violation;
     }
 
-    /** The close code the connection fails with. */
+    /**
+     * The close code the connection fails with.
+     *
+     * @return the violation's close code
+     */
     public CloseCode closeCode() {
         return violation.closeCode();
     }

@@ -11,7 +11,11 @@ public enum Role {
     /** The side that answered the opening handshake with 101 Switching Protocols. */
     SERVER;
 
-    /** The role of the other end. */
+    /**
+     * The role of the other end.
+     *
+     * @return {@link #SERVER} for {@link #CLIENT}, and {@link #CLIENT} for {@link #SERVER}
+     */
     public Role peer() {
         return this == CLIENT ? SERVER : CLIENT;
     }

@@ -84,6 +84,10 @@ public final class Utf8Validator {
 
     private int state = ACCEPT;
 
+    /** A validator at the start of a sequence, with nothing fed yet. */
+    public Utf8Validator() {
+    }
+
     /** Forgets everything fed so far, for the next message. */
     public void reset() {
         state = ACCEPT;
@@ -92,7 +96,11 @@ public final class Utf8Validator {
     /**
      * Checks {@code length} more bytes of the sequence.
      *
-     * @return false when the bytes so far cannot be the start of valid UTF-8 (and stay so until {@link #reset})
+     * @param bytes the array holding the bytes
+     * @param offset the index of the first byte to check in {@code bytes}
+     * @param length the number of bytes to check
+     * @return false when the bytes so far cannot be the start of valid UTF-8 (and stay so until
+     *     {@link #reset})
      */
     public boolean feed(byte[] bytes, int offset, int length) {
         // Only the low 6 bits of s are the state: a long shift uses only the low 6 bits of its
@@ -136,12 +144,23 @@ public final class Utf8Validator {
         return state != ERROR;
     }
 
-    /** True when everything fed so far is valid and no character is cut off at the end. */
+    /**
+     * True when everything fed so far is valid and no character is cut off at the end.
+     *
+     * @return {@code true} when the bytes fed so far are complete, valid UTF-8
+     */
     public boolean isComplete() {
         return state == ACCEPT;
     }
 
-    /** Whether the whole array is valid UTF-8. */
+    /**
+     * Whether the whole array is valid UTF-8.
+     *
+     * @param bytes the array holding the bytes
+     * @param offset the index of the first byte to check in {@code bytes}
+     * @param length the number of bytes to check
+     * @return {@code true} when those bytes are valid UTF-8
+     */
     public static boolean isValid(byte[] bytes, int offset, int length) {
         Utf8Validator validator = new Utf8Validator();
         return validator.feed(bytes, offset, length) && validator.isComplete();

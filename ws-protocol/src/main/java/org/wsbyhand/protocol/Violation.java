@@ -55,12 +55,20 @@ public enum Violation {
         this.description = description;
     }
 
-    /** The close code a connection fails with on this violation. */
+    /**
+     * The close code a connection fails with on this violation.
+     *
+     * @return the close code
+     */
     public CloseCode closeCode() {
         return closeCode;
     }
 
-    /** A short, human-readable statement of the rule that was broken. */
+    /**
+     * A short, human-readable statement of the rule that was broken.
+     *
+     * @return the description
+     */
     public String description() {
         return description;
     }

@@ -37,37 +37,67 @@ public final class PreparedMessage {
         this.frame = FrameEncoder.encode(true, 0, text ? Opcode.TEXT : Opcode.BINARY, ByteBuffer.wrap(payload), false, 0);
     }
 
-    /** A text message (encoded as UTF-8). */
+    /**
+     * A text message (encoded as UTF-8).
+     *
+     * @param text the message text
+     * @return the prepared message
+     */
     public static PreparedMessage text(String text) {
         return new PreparedMessage(true, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A binary message; the bytes are copied once, into the frame. */
+    /**
+     * A binary message; the bytes are copied once, into the frame.
+     *
+     * @param data the message payload
+     * @return the prepared message
+     */
     public static PreparedMessage binary(byte[] data) {
         return new PreparedMessage(false, Objects.requireNonNull(data, "data"));
     }
 
-    /** Whether this is a text message. */
+    /**
+     * Whether this is a text message.
+     *
+     * @return {@code true} for a text message, {@code false} for a binary one
+     */
     public boolean isText() {
         return text;
     }
 
-    /** The payload (UTF-8 for text), read-only. */
+    /**
+     * The payload (UTF-8 for text), read-only.
+     *
+     * @return a read-only view of the payload
+     */
     public ByteBuffer payload() {
         return ByteBuffer.wrap(frame, headerLength, frame.length - headerLength).slice().asReadOnlyBuffer();
     }
 
-    /** The whole encoded frame, header and payload, read-only. */
+    /**
+     * The whole encoded frame, header and payload, read-only.
+     *
+     * @return a read-only view of the frame
+     */
     public ByteBuffer frame() {
         return ByteBuffer.wrap(frame).asReadOnlyBuffer();
     }
 
-    /** The encoded frame's length in bytes, which is what each recipient's outbound bound is charged. */
+    /**
+     * The encoded frame's length in bytes, which is what each recipient's outbound bound is charged.
+     *
+     * @return the frame length in bytes
+     */
     public int frameLength() {
         return frame.length;
     }
 
-    /** The payload length in bytes (UTF-8 for text). */
+    /**
+     * The payload length in bytes (UTF-8 for text).
+     *
+     * @return the payload length in bytes
+     */
     public int payloadLength() {
         return frame.length - headerLength;
     }

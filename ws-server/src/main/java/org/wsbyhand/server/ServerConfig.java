@@ -142,7 +142,11 @@ public record ServerConfig(
         Objects.requireNonNull(compression, "compression");
     }
 
-    /** A quarter of the JVM's maximum heap ({@link Runtime#maxMemory()}). */
+    /**
+     * A quarter of the JVM's maximum heap ({@link Runtime#maxMemory()}).
+     *
+     * @return the default memory budget in bytes
+     */
     public static long defaultMemoryBudget() {
         return Runtime.getRuntime().maxMemory() / DEFAULT_MEMORY_BUDGET_FRACTION;
     }

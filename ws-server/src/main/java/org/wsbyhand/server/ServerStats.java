@@ -73,12 +73,20 @@ public record ServerStats(
     public record Compression(long messagesIn, long compressedBytesIn, long inflatedBytesIn,
             long messagesOut, long originalBytesOut, long compressedBytesOut) {
 
-        /** Original size over sent size of outgoing compressed payloads, 0 when none were sent. */
+        /**
+         * Original size over sent size of outgoing compressed payloads, 0 when none were sent.
+         *
+         * @return the outgoing compression ratio, or 0
+         */
         public double ratioOut() {
             return compressedBytesOut == 0 ? 0 : (double) originalBytesOut / compressedBytesOut;
         }
 
-        /** Inflated size over received size of incoming compressed payloads, 0 when none arrived. */
+        /**
+         * Inflated size over received size of incoming compressed payloads, 0 when none arrived.
+         *
+         * @return the incoming compression ratio, or 0
+         */
         public double ratioIn() {
             return compressedBytesIn == 0 ? 0 : (double) inflatedBytesIn / compressedBytesIn;
         }
@@ -91,7 +99,12 @@ public record ServerStats(
         java.util.Objects.requireNonNull(memory, "memory");
     }
 
-    /** Sessions that ended with the given close code. */
+    /**
+     * Sessions that ended with the given close code.
+     *
+     * @param code the close code
+     * @return the number of sessions that ended with {@code code}
+     */
     public long closes(CloseCode code) {
         return closesByCode.getOrDefault(code, 0L);
     }

@@ -14,44 +14,96 @@ import org.wsbyhand.protocol.CloseCode;
  */
 public interface Session {
 
-    /** A server-unique id of this session, stable for its life. */
+    /**
+     * A server-unique id of this session, stable for its life.
+     *
+     * @return the session's id
+     */
     String id();
 
-    /** The HTTP request that opened this session. */
+    /**
+     * The HTTP request that opened this session.
+     *
+     * @return the upgrade request
+     */
     UpgradeRequest request();
 
-    /** The subprotocol negotiated in the opening handshake, if any. */
+    /**
+     * The subprotocol negotiated in the opening handshake, if any.
+     *
+     * @return the subprotocol, or empty when none was agreed
+     */
     Optional<String> subprotocol();
 
-    /** The client's address. */
+    /**
+     * The client's address.
+     *
+     * @return the remote IP address and port
+     */
     InetSocketAddress remoteAddress();
 
-    /** True until a close frame was sent or received, or the connection failed. */
+    /**
+     * True until a close frame was sent or received, or the connection failed.
+     *
+     * @return {@code true} while messages can be sent
+     */
     boolean isOpen();
 
-    /** Sends a text message. Returns false when the session was no longer open. */
+    /**
+     * Sends a text message. Returns false when the session was no longer open.
+     *
+     * @param text the message text
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
+     */
     boolean sendText(String text);
 
-    /** Sends a binary message; the buffer's remaining bytes are copied or owned by the session. */
+    /**
+     * Sends a binary message; the buffer's remaining bytes are copied or owned by the session.
+     *
+     * @param data the message payload, from its position to its limit
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
+     */
     boolean sendBinary(ByteBuffer data);
 
-    /** Sends a binary message. The array must not be changed after the call. */
+    /**
+     * Sends a binary message. The array must not be changed after the call.
+     *
+     * @param data the message payload
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
+     */
     default boolean sendBinary(byte[] data) {
         return sendBinary(ByteBuffer.wrap(data));
     }
 
-    /** Sends a message encoded once for many sessions (see {@link PreparedMessage}). */
+    /**
+     * Sends a message encoded once for many sessions (see {@link PreparedMessage}).
+     *
+     * @param message the prepared message
+     * @return {@code true} if the message was queued; {@code false} if the session was not open, or could not
+     *     take the message and was closed for it
+     */
     boolean send(PreparedMessage message);
 
     /**
      * Whether this session negotiated permessage-deflate (RFC 7692): messages of at least
      * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes go out compressed.
+     *
+     * @return {@code true} when permessage-deflate was agreed for this session
      */
     default boolean isCompressed() {
         return false;
     }
 
-    /** Sends a ping with at most 125 bytes of payload. */
+    /**
+     * Sends a ping with at most 125 bytes of payload.
+     *
+     * @param payload the ping's application data, at most 125 bytes
+     * @return {@code true} if the ping was queued; {@code false} if the session was not open, or could not
+     *     take the ping and was closed for it
+     */
     boolean sendPing(byte[] payload);
 
     /** Starts the closing handshake with 1000 Normal Closure. */
@@ -62,9 +114,16 @@ public interface Session {
     /**
      * Starts the closing handshake with a code that is valid on the wire and a reason of at most 123
      * UTF-8 bytes. The handler's {@code onClose} runs when the handshake completes or times out.
+     *
+     * @param code the close code to send
+     * @param reason the reason to send, at most 123 UTF-8 bytes; may be empty
      */
     void close(CloseCode code, String reason);
 
-    /** Application data attached to this session, for the handler's own use. */
+    /**
+     * Application data attached to this session, for the handler's own use.
+     *
+     * @return the session's mutable attribute map
+     */
     ConcurrentMap<String, Object> attributes();
 }

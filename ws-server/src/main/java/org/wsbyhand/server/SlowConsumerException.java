@@ -11,7 +11,11 @@ import java.io.IOException;
 public final class SlowConsumerException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception stating the bound that was exceeded. */
+    /**
+     * An exception stating the bound that was exceeded.
+     *
+     * @param maxOutboundBytes the session's bound on unsent bytes
+     */
     public SlowConsumerException(long maxOutboundBytes) {
         super("client too slow: unsent bytes would exceed the outbound bound of " + maxOutboundBytes + " bytes");
     }

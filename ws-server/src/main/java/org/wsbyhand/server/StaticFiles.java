@@ -74,12 +74,20 @@ public final class StaticFiles {
      * A copy that does or does not serve files and directories whose name starts with a dot
      * (default: not served, 404). Dotfiles often hold what was never meant to be public:
      * {@code .env}, {@code .git/}, {@code .htpasswd}.
+     *
+     * @param serve {@code true} to serve dotfiles
+     * @return static files equal to these but for that setting
      */
     public StaticFiles withDotfiles(boolean serve) {
         return new StaticFiles(directory, classpathRoot, loader, serve);
     }
 
-    /** Files under a directory of the file system. */
+    /**
+     * Files under a directory of the file system.
+     *
+     * @param root the directory served as {@code /}
+     * @return the static files
+     */
     public static StaticFiles directory(Path root) {
         Path absolute = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
@@ -92,13 +100,22 @@ public final class StaticFiles {
      * Resources under a class path folder such as {@code "web"}, found with the calling thread's
      * context class loader. In a named module the folder must not be an encapsulated package:
      * open it, or use a name that is not a package name (e.g. {@code "META-INF/web"}).
+     *
+     * @param root the class path folder served as {@code /}
+     * @return the static files
      */
     public static StaticFiles classpath(String root) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return classpath(root, loader != null ? loader : StaticFiles.class.getClassLoader());
     }
 
-    /** Resources under a class path folder, found with the given class loader. */
+    /**
+     * Resources under a class path folder, found with the given class loader.
+     *
+     * @param root the class path folder served as {@code /}
+     * @param loader the class loader to find the resources with
+     * @return the static files
+     */
     public static StaticFiles classpath(String root, ClassLoader loader) {
         String trimmed = Objects.requireNonNull(root, "root").replaceAll("^/+|/+$", "");
         return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"), false);

@@ -22,12 +22,22 @@ public sealed interface UpgradeDecision {
         }
     }
 
-    /** Go on with the upgrade. */
+    /**
+     * Go on with the upgrade.
+     *
+     * @return the decision to accept
+     */
     static UpgradeDecision accept() {
         return new Accept();
     }
 
-    /** Refuse with the given status and reason. */
+    /**
+     * Refuse with the given status and reason.
+     *
+     * @param status the HTTP status to answer with, 400 to 599
+     * @param reason the reason, sent as the response body
+     * @return the decision to reject
+     */
     static UpgradeDecision reject(int status, String reason) {
         return new Reject(status, reason);
     }

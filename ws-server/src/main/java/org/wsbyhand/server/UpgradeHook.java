@@ -11,6 +11,11 @@ public interface UpgradeHook {
     /** Accepts everything. */
     UpgradeHook ACCEPT_ALL = request -> UpgradeDecision.accept();
 
-    /** The decision for one request. */
+    /**
+     * The decision for one request.
+     *
+     * @param request the upgrade request, after the protocol checks passed
+     * @return whether to accept or reject the upgrade
+     */
     UpgradeDecision decide(UpgradeRequest request);
 }

@@ -15,32 +15,70 @@ import java.util.Optional;
  */
 public interface UpgradeRequest {
 
-    /** The request target's path, percent-decoded, without the query (e.g. {@code /chat}). */
+    /**
+     * The request target's path, percent-decoded, without the query (e.g. {@code /chat}).
+     *
+     * @return the decoded path
+     */
     String path();
 
-    /** The raw query string without '?', or empty. */
+    /**
+     * The raw query string without '?', or empty.
+     *
+     * @return the query string, or an empty string
+     */
     String query();
 
-    /** The query parameters, percent-decoded, in order of appearance. */
+    /**
+     * The query parameters, percent-decoded, in order of appearance.
+     *
+     * @return each parameter name with its values, in order
+     */
     Map<String, List<String>> queryParameters();
 
-    /** The first value of a header (case-insensitive name). */
+    /**
+     * The first value of a header (case-insensitive name).
+     *
+     * @param name the header name
+     * @return the first value, or empty when the request has no such header
+     */
     Optional<String> header(String name);
 
-    /** Every value of a header (case-insensitive name), in order. */
+    /**
+     * Every value of a header (case-insensitive name), in order.
+     *
+     * @param name the header name
+     * @return the values, empty when the request has no such header
+     */
     List<String> headers(String name);
 
-    /** The {@code Origin} header a browser sends, if any. */
+    /**
+     * The {@code Origin} header a browser sends, if any.
+     *
+     * @return the origin, or empty when the request has none
+     */
     default Optional<String> origin() {
         return header("Origin");
     }
 
-    /** The cookies of the {@code Cookie} header. */
+    /**
+     * The cookies of the {@code Cookie} header.
+     *
+     * @return each cookie name with its value
+     */
     Map<String, String> cookies();
 
-    /** The subprotocols the client offered, in its order. */
+    /**
+     * The subprotocols the client offered, in its order.
+     *
+     * @return the offered subprotocols, empty when none
+     */
     List<String> offeredSubprotocols();
 
-    /** The client's address. */
+    /**
+     * The client's address.
+     *
+     * @return the remote IP address and port
+     */
     InetSocketAddress remoteAddress();
 }

@@ -16,27 +16,53 @@ import org.wsbyhand.protocol.CloseCode;
  */
 public interface WebSocketHandler {
 
-    /** The opening handshake completed; the session can send from now on. */
+    /**
+     * The opening handshake completed; the session can send from now on.
+     *
+     * @param session the new session
+     */
     default void onOpen(Session session) {}
 
-    /** A complete, UTF-8-validated text message arrived. */
+    /**
+     * A complete, UTF-8-validated text message arrived.
+     *
+     * @param session the session the message arrived on
+     * @param text the message text
+     */
     default void onText(Session session, String text) {}
 
-    /** A complete binary message arrived. The array is the handler's to keep. */
+    /**
+     * A complete binary message arrived. The array is the handler's to keep.
+     *
+     * @param session the session the message arrived on
+     * @param data the message payload
+     */
     default void onBinary(Session session, byte[] data) {}
 
-    /** A pong arrived (answering the server's heartbeat ping or one sent with {@link Session#sendPing}). */
+    /**
+     * A pong arrived (answering the server's heartbeat ping or one sent with {@link Session#sendPing}).
+     *
+     * @param session the session the pong arrived on
+     * @param payload the pong's application data
+     */
     default void onPong(Session session, byte[] payload) {}
 
     /**
      * The connection failed: a protocol violation by the peer, a limit exceeded, a timeout, an I/O
      * error or an exception thrown by this handler. {@link #onClose} follows.
+     *
+     * @param session the session that failed
+     * @param error what went wrong
      */
     default void onError(Session session, Throwable error) {}
 
     /**
      * The connection is closed. {@code code} is the peer's close code after a close handshake, the
      * code the server failed the connection with, or 1006 when the connection dropped without one.
+     *
+     * @param session the closed session
+     * @param code the close code
+     * @param reason the close reason, empty when none
      */
     default void onClose(Session session, CloseCode code, String reason) {}
 }

@@ -92,7 +92,11 @@ public final class WebSocketServer implements AutoCloseable {
         this.timer.setRemoveOnCancelPolicy(true);
     }
 
-    /** A builder with every default of {@link ServerConfig}. */
+    /**
+     * A builder with every default of {@link ServerConfig}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -100,6 +104,8 @@ public final class WebSocketServer implements AutoCloseable {
     /**
      * A server for an already validated configuration.
      *
+     * @param config the configuration, e.g. from {@link Builder#config()}
+     * @return a new server, not yet started
      * @throws IllegalArgumentException when the configuration has neither a route nor static files
      */
     public static WebSocketServer create(ServerConfig config) {
@@ -281,7 +287,12 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** The bound port (the ephemeral one when configured with port 0). */
+    /**
+     * The bound port (the ephemeral one when configured with port 0).
+     *
+     * @return the local TCP port the server listens on
+     * @throws IllegalStateException if the server has not been started
+     */
     public int port() {
         ServerSocket socket = serverSocket;
         if (socket == null) {
@@ -290,12 +301,20 @@ public final class WebSocketServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** The configuration this server runs with. */
+    /**
+     * The configuration this server runs with.
+     *
+     * @return the server's configuration
+     */
     public ServerConfig config() {
         return config;
     }
 
-    /** A snapshot of the counters. */
+    /**
+     * A snapshot of the counters.
+     *
+     * @return the counters as they are now
+     */
     public ServerStats stats() {
         long held = 0;
         for (ConnectionLoop loop : loops) {
@@ -305,7 +324,11 @@ public final class WebSocketServer implements AutoCloseable {
                 counters.memoryRefusals.sum()));
     }
 
-    /** The sessions open now (a snapshot; sessions may close at any time). */
+    /**
+     * The sessions open now (a snapshot; sessions may close at any time).
+     *
+     * @return the open sessions, as an unmodifiable snapshot
+     */
     public Collection<Session> sessions() {
         List<Session> open = new ArrayList<>();
         for (ConnectionLoop loop : loops) {
@@ -321,6 +344,7 @@ public final class WebSocketServer implements AutoCloseable {
      * Sends one message, encoded once, to every open session (of any route). A session that cannot
      * take it (closed, or over its outbound bound) is skipped and never slows the others.
      *
+     * @param message the message to send, prepared once for every session
      * @return the number of sessions the message was queued for
      */
     public int broadcast(PreparedMessage message) {
@@ -512,25 +536,46 @@ public final class WebSocketServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** The address to listen on, e.g. {@code "127.0.0.1"} (default {@code 0.0.0.0}). */
+        /**
+         * The address to listen on, e.g. {@code "127.0.0.1"} (default {@code 0.0.0.0}).
+         *
+         * @param address the host name or IP address of the local interface to bind
+         * @return this builder
+         */
         public Builder bindAddress(String address) {
             this.bindAddress = Objects.requireNonNull(address, "address");
             return this;
         }
 
-        /** The TCP port (default 8080); 0 binds an ephemeral port, see {@link WebSocketServer#port()}. */
+        /**
+         * The TCP port (default 8080); 0 binds an ephemeral port, see {@link WebSocketServer#port()}.
+         *
+         * @param port the TCP port, or 0 for an ephemeral one
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** The kernel accept queue length (default 1024). */
+        /**
+         * The kernel accept queue length (default 1024).
+         *
+         * @param backlog the length of the kernel's queue of connections not yet accepted
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
         }
 
-        /** Serves WebSocket upgrades of requests whose path is exactly {@code path} with {@code handler}. */
+        /**
+         * Serves WebSocket upgrades of requests whose path is exactly {@code path} with {@code handler}.
+         *
+         * @param path the exact request path, e.g. {@code "/chat"}
+         * @param handler receives the events of every session upgraded on that path
+         * @return this builder
+         */
         public Builder route(String path, WebSocketHandler handler) {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(handler, "handler");
@@ -540,7 +585,12 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** The subprotocols the server speaks, most preferred first (default none). */
+        /**
+         * The subprotocols the server speaks, most preferred first (default none).
+         *
+         * @param subprotocols the subprotocol names, most preferred first
+         * @return this builder
+         */
         public Builder subprotocols(String... subprotocols) {
             this.subprotocols = List.of(subprotocols);
             return this;
@@ -550,49 +600,87 @@ public final class WebSocketServer implements AutoCloseable {
          * The {@code Origin} values (e.g. {@code "https://chat.example"}) allowed to upgrade,
          * compared case-insensitively; an upgrade with another Origin gets 403. Requests without
          * Origin (non-browser clients) are not affected. Default: every origin.
+         *
+         * @param origins the allowed {@code Origin} header values
+         * @return this builder
          */
         public Builder allowedOrigins(String... origins) {
             this.allowedOrigins = new LinkedHashSet<>(List.of(origins));
             return this;
         }
 
-        /** Decides on each upgrade after the protocol checks (default accepts all). */
+        /**
+         * Decides on each upgrade after the protocol checks (default accepts all).
+         *
+         * @param hook called for each upgrade request that passed the protocol checks
+         * @return this builder
+         */
         public Builder upgradeHook(UpgradeHook hook) {
             this.upgradeHook = Objects.requireNonNull(hook, "hook");
             return this;
         }
 
-        /** Files served to plain GET and HEAD requests (default none: 404). */
+        /**
+         * Files served to plain GET and HEAD requests (default none: 404).
+         *
+         * @param files the files to serve
+         * @return this builder
+         */
         public Builder staticFiles(StaticFiles files) {
             this.staticFiles = Objects.requireNonNull(files, "files");
             return this;
         }
 
-        /** All protocol limits at once (default {@link Limits#defaults()}). */
+        /**
+         * All protocol limits at once (default {@link Limits#defaults()}).
+         *
+         * @param limits the frame, message and head size limits
+         * @return this builder
+         */
         public Builder limits(Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
-        /** The largest frame payload accepted (default 1 MiB); larger frames fail with 1009. */
+        /**
+         * The largest frame payload accepted (default 1 MiB); larger frames fail with 1009.
+         *
+         * @param bytes the largest frame payload, in bytes
+         * @return this builder
+         */
         public Builder maxFrameSize(int bytes) {
             this.limits = limits.withMaxFrameSize(bytes);
             return this;
         }
 
-        /** The largest message accepted (default 1 MiB); larger messages fail with 1009. */
+        /**
+         * The largest message accepted (default 1 MiB); larger messages fail with 1009.
+         *
+         * @param bytes the largest message, in bytes
+         * @return this builder
+         */
         public Builder maxMessageSize(int bytes) {
             this.limits = limits.withMaxMessageSize(bytes);
             return this;
         }
 
-        /** The largest HTTP request head (default 8 KiB); larger heads get 431. */
+        /**
+         * The largest HTTP request head (default 8 KiB); larger heads get 431.
+         *
+         * @param bytes the largest request head, in bytes
+         * @return this builder
+         */
         public Builder maxHeadSize(int bytes) {
             this.limits = limits.withMaxHeadSize(bytes);
             return this;
         }
 
-        /** The most unsent bytes a session may hold (default 4 MiB); over it the session closes with 1008. */
+        /**
+         * The most unsent bytes a session may hold (default 4 MiB); over it the session closes with 1008.
+         *
+         * @param bytes the most unsent bytes per session
+         * @return this builder
+         */
         public Builder maxOutboundBytes(long bytes) {
             this.maxOutboundBytes = bytes;
             return this;
@@ -603,6 +691,9 @@ public final class WebSocketServer implements AutoCloseable {
          * grown read buffers, unsent bytes (default {@link ServerConfig#defaultMemoryBudget()}, a
          * quarter of the maximum heap). Half is promised in equal shares per connection; a message
          * or session that needs more than its share when the other half is used up ends with 1013.
+         *
+         * @param bytes the budget shared by all connections, in bytes
+         * @return this builder
          */
         public Builder memoryBudget(long bytes) {
             if (bytes <= 0) {
@@ -615,6 +706,9 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The most open connections of any kind: TLS or HTTP head in progress, plain HTTP answers,
          * WebSocket sessions (default 10,000). One more is answered 503 and closed.
+         *
+         * @param connections the most open connections
+         * @return this builder
          */
         public Builder maxConnections(int connections) {
             this.maxConnections = connections;
@@ -624,13 +718,21 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * The most open connections from one client IP address, answered 503 beyond it (default 0:
          * no limit; leave it off behind a proxy or NAT, where clients share an address).
+         *
+         * @param connections the most open connections per client address, or 0 for no limit
+         * @return this builder
          */
         public Builder maxConnectionsPerAddress(int connections) {
             this.maxConnectionsPerAddress = connections;
             return this;
         }
 
-        /** Time for a client to complete TLS and send its request head (default 10 s). */
+        /**
+         * Time for a client to complete TLS and send its request head (default 10 s).
+         *
+         * @param timeout the time allowed for TLS and the request head
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
             return this;
@@ -639,19 +741,32 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Time to write a plain HTTP answer (a static file, an error) to a client that reads slowly
          * or not at all; it is dropped after that (default 30 s).
+         *
+         * @param timeout the time allowed to write a plain HTTP answer
+         * @return this builder
          */
         public Builder responseTimeout(Duration timeout) {
             this.responseTimeout = timeout;
             return this;
         }
 
-        /** Close a session that receives nothing for this long with 1001 (default 5 min; zero disables). */
+        /**
+         * Close a session that receives nothing for this long with 1001 (default 5 min; zero disables).
+         *
+         * @param timeout the idle time after which a session is closed, or zero to keep idle sessions open
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
             return this;
         }
 
-        /** Ping a session that received nothing for this long (default 30 s; zero disables). */
+        /**
+         * Ping a session that received nothing for this long (default 30 s; zero disables).
+         *
+         * @param interval the quiet time after which a session is pinged, or zero to never ping
+         * @return this builder
+         */
         public Builder pingInterval(Duration interval) {
             this.pingInterval = interval;
             return this;
@@ -661,25 +776,43 @@ public final class WebSocketServer implements AutoCloseable {
          * Let a session that has received nothing for this long, with nothing to send, give back its
          * virtual thread and read buffer until bytes arrive or something is sent to it (default
          * 500 ms; zero disables). Idle sessions then cost a selector key instead of a parked thread.
+         *
+         * @param delay the quiet time after which a session gives back its thread, or zero to keep it
+         * @return this builder
          */
         public Builder threadRelease(Duration delay) {
             this.threadRelease = delay;
             return this;
         }
 
-        /** Fail a pinged session with 1011 when nothing arrives for this long (default 10 s). */
+        /**
+         * Fail a pinged session with 1011 when nothing arrives for this long (default 10 s).
+         *
+         * @param timeout the time to wait for anything from a pinged session
+         * @return this builder
+         */
         public Builder pongTimeout(Duration timeout) {
             this.pongTimeout = timeout;
             return this;
         }
 
-        /** Wait this long for the peer's close frame, and for sessions at shutdown (default 5 s). */
+        /**
+         * Wait this long for the peer's close frame, and for sessions at shutdown (default 5 s).
+         *
+         * @param timeout the time to wait for a close frame, and for sessions at shutdown
+         * @return this builder
+         */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = timeout;
             return this;
         }
 
-        /** Serve wss:// with this TLS context (default plain ws://). */
+        /**
+         * Serve wss:// with this TLS context (default plain ws://).
+         *
+         * @param context the TLS context that creates the server's engines
+         * @return this builder
+         */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context, "context");
             return this;
@@ -688,26 +821,44 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * Whether to negotiate permessage-deflate (RFC 7692) with clients that offer it (default
          * on; browsers offer it). Clients that do not offer it are served uncompressed either way.
+         *
+         * @param enabled {@code true} to negotiate permessage-deflate
+         * @return this builder
          */
         public Builder compression(boolean enabled) {
             this.compression = enabled;
             return this;
         }
 
-        /** Turns compression on with these options (level, minimum size, no-context-takeover). */
+        /**
+         * Turns compression on with these options (level, minimum size, no-context-takeover).
+         *
+         * @param options the compression options
+         * @return this builder
+         */
         public Builder compression(DeflateOptions options) {
             this.deflateOptions = Objects.requireNonNull(options, "options");
             this.compression = true;
             return this;
         }
 
-        /** The zlib level, 0-9 or -1 for zlib's default (default 6). */
+        /**
+         * The zlib level, 0-9 or -1 for zlib's default (default 6).
+         *
+         * @param level the zlib compression level, 0-9, or -1
+         * @return this builder
+         */
         public Builder compressionLevel(int level) {
             this.deflateOptions = deflateOptions.withCompressionLevel(level);
             return this;
         }
 
-        /** Messages shorter than this are sent uncompressed (default 32 bytes). */
+        /**
+         * Messages shorter than this are sent uncompressed (default 32 bytes).
+         *
+         * @param bytes the smallest message size that is compressed
+         * @return this builder
+         */
         public Builder compressionMinSize(int bytes) {
             this.deflateOptions = deflateOptions.withMinMessageSize(bytes);
             return this;
@@ -717,6 +868,9 @@ public final class WebSocketServer implements AutoCloseable {
          * Whether to ask every client for no context takeover in both directions (default false):
          * each message is then compressed on its own and a session holds no zlib memory between
          * messages (instead of about 300 KiB), at the price of compression on small messages.
+         *
+         * @param enabled {@code true} to ask for no context takeover in both directions
+         * @return this builder
          */
         public Builder compressionNoContextTakeover(boolean enabled) {
             this.deflateOptions = deflateOptions.withServerNoContextTakeover(enabled).withClientNoContextTakeover(enabled);
@@ -730,13 +884,21 @@ public final class WebSocketServer implements AutoCloseable {
          * messages in far less memory than zlib's ~260 KiB (about 16 KiB of heap at 10 bits); the server
          * states {@code server_max_window_bits} with this value in every response (RFC 7692 7.1.2.1
          * allows it unasked), and a client that asks for a smaller window gets it.
+         *
+         * @param bits the window size in bits, 8 to 15
+         * @return this builder
          */
         public Builder compressionWindowBits(int bits) {
             this.deflateOptions = deflateOptions.withServerMaxWindowBits(bits);
             return this;
         }
 
-        /** The validated configuration. @throws IllegalArgumentException on an invalid setting */
+        /**
+         * The validated configuration.
+         *
+         * @return the configuration built from this builder's settings
+         * @throws IllegalArgumentException on an invalid setting
+         */
         public ServerConfig config() {
             return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
                     Optional.ofNullable(staticFiles), limits, maxOutboundBytes,
@@ -748,6 +910,7 @@ public final class WebSocketServer implements AutoCloseable {
         /**
          * A server with these settings, not yet started.
          *
+         * @return a new server, not yet started
          * @throws IllegalArgumentException on an invalid setting, or when there is neither a route nor static files
          */
         public WebSocketServer build() {

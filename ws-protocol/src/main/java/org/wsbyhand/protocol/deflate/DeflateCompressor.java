@@ -120,6 +120,8 @@ public final class DeflateCompressor {
      * A compressor with the given level (0-9, or -1 for {@value #DEFAULT_LEVEL}) and window
      * (2^windowBits bytes, windowBits 8-15). Allocates nothing until the first call.
      *
+     * @param level the compression level, 0 (store) to 9, or -1 for the default
+     * @param windowBits the window size in bits, 8 to 15
      * @throws IllegalArgumentException for a level or window size out of range
      */
     public DeflateCompressor(int level, int windowBits) {
@@ -150,17 +152,28 @@ public final class DeflateCompressor {
     /**
      * The heap bytes the window, chain and hash arrays of a compressor with this window take, the
      * part that stays allocated for the compressor's life (array headers not counted).
+     *
+     * @param windowBits the window size in bits, 8 to 15
+     * @return the number of heap bytes
      */
     public static long memoryBytes(int windowBits) {
         return windowBufferSize(windowBits) + PADDING + 2L * (1 << windowBits) + 2L * (1 << hashBits(windowBits));
     }
 
-    /** The level, 0-9. */
+    /**
+     * The level, 0-9.
+     *
+     * @return the compression level
+     */
     public int level() {
         return level;
     }
 
-    /** The window size in bits: no back-reference reaches further than 2^windowBits bytes. */
+    /**
+     * The window size in bits: no back-reference reaches further than 2^windowBits bytes.
+     *
+     * @return the window size in bits, 8 to 15
+     */
     public int windowBits() {
         return windowBits;
     }
@@ -171,6 +184,10 @@ public final class DeflateCompressor {
      * {@code endOfMessage} that block's last four bytes, {@code 00 00 ff ff}, are left out (RFC 7692
      * 7.2.1); otherwise they are there, as between the fragments of one message. Back-references may
      * reach into the data of earlier calls since the last {@link #reset()}.
+     *
+     * @param input the bytes to compress, from its position to its limit
+     * @param endOfMessage {@code true} when {@code input} ends the message
+     * @return the compressed bytes
      */
     public byte[] compress(ByteBuffer input, boolean endOfMessage) {
         int from = input.position();

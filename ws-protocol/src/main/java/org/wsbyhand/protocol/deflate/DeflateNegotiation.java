@@ -96,6 +96,9 @@ public final class DeflateNegotiation {
      * The server's negotiator: accepts the first of the client's permessage-deflate offers that the
      * class comment's rules allow, declines the others (and the extension when none is acceptable).
      * Stateless, so one instance serves every handshake.
+     *
+     * @param options this server's compression policy
+     * @return the negotiator to add to a {@link org.wsbyhand.protocol.handshake.ServerHandshake}
      */
     public static ExtensionNegotiator negotiator(DeflateOptions options) {
         if (options == null) {
@@ -129,6 +132,8 @@ public final class DeflateNegotiation {
      * The agreement of a handshake this server accepted with {@link #negotiator}, or empty when
      * permessage-deflate was not agreed.
      *
+     * @param result the accepted handshake
+     * @return the agreed parameters, or empty
      * @throws IllegalStateException when the response in {@code result} was not made by {@link #negotiator}
      *     (it breaks RFC 7692 7.1)
      */
@@ -144,7 +149,12 @@ public final class DeflateNegotiation {
         }
     }
 
-    /** The offer a client with {@code options} sends: {@code permessage-deflate}, its no-context-takeover and window wishes. */
+    /**
+     * The offer a client with {@code options} sends: {@code permessage-deflate}, its no-context-takeover and window wishes.
+     *
+     * @param options this client's compression policy
+     * @return the offer to add to a {@link org.wsbyhand.protocol.handshake.ClientHandshake}
+     */
     public static ExtensionOffer offer(DeflateOptions options) {
         return new ExtensionOffer(EXTENSION_NAME, offerParameters(options));
     }
@@ -153,6 +163,9 @@ public final class DeflateNegotiation {
      * Checks the server's answer to {@link #offer(DeflateOptions)} made with the same options: empty
      * when the server did not accept the extension, the agreement when it did.
      *
+     * @param result the validated handshake
+     * @param options the options the offer was made with
+     * @return the agreed parameters, or empty
      * @throws HandshakeException with {@link HandshakeFailure#INVALID_EXTENSION_PARAMETERS} when
      *     the response breaks RFC 7692 7.1 or asks what this client cannot do; the client must then
      *     fail the WebSocket connection (RFC 7692 section 7)

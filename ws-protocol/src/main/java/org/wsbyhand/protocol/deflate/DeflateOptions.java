@@ -67,7 +67,14 @@ public record DeflateOptions(int compressionLevel, int minMessageSize, boolean s
         checkWindowBits("clientMaxWindowBits", clientMaxWindowBits);
     }
 
-    /** Options with 15-bit windows both ways (the protocol's maximum, nothing stated in the handshake). */
+    /**
+     * Options with 15-bit windows both ways (the protocol's maximum, nothing stated in the handshake).
+     *
+     * @param compressionLevel zlib level, 0 to 9, or -1 for zlib's default
+     * @param minMessageSize messages shorter than this many bytes are sent uncompressed
+     * @param serverNoContextTakeover whether to state or ask for {@code server_no_context_takeover}
+     * @param clientNoContextTakeover whether to state or offer {@code client_no_context_takeover}
+     */
     public DeflateOptions(int compressionLevel, int minMessageSize, boolean serverNoContextTakeover,
             boolean clientNoContextTakeover) {
         this(compressionLevel, minMessageSize, serverNoContextTakeover, clientNoContextTakeover,
@@ -80,53 +87,96 @@ public record DeflateOptions(int compressionLevel, int minMessageSize, boolean s
         }
     }
 
-    /** Level 6, 32-byte minimum, context takeover both ways, 15-bit windows. */
+    /**
+     * Level 6, 32-byte minimum, context takeover both ways, 15-bit windows.
+     *
+     * @return the default options
+     */
     public static DeflateOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A copy with another compression level. */
+    /**
+     * A copy with another compression level.
+     *
+     * @param level zlib level, 0 to 9, or -1 for zlib's default
+     * @return options equal to these but for the level
+     */
     public DeflateOptions withCompressionLevel(int level) {
         return new DeflateOptions(level, minMessageSize, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
-    /** A copy with another minimum message size. */
+    /**
+     * A copy with another minimum message size.
+     *
+     * @param bytes the smallest message size, in bytes, that is compressed
+     * @return options equal to these but for the minimum size
+     */
     public DeflateOptions withMinMessageSize(int bytes) {
         return new DeflateOptions(compressionLevel, bytes, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
-    /** A copy that does or does not ask for {@code server_no_context_takeover}. */
+    /**
+     * A copy that does or does not ask for {@code server_no_context_takeover}.
+     *
+     * @param enabled whether to ask for {@code server_no_context_takeover}
+     * @return options equal to these but for that flag
+     */
     public DeflateOptions withServerNoContextTakeover(boolean enabled) {
         return new DeflateOptions(compressionLevel, minMessageSize, enabled, clientNoContextTakeover,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
-    /** A copy that does or does not ask for {@code client_no_context_takeover}. */
+    /**
+     * A copy that does or does not ask for {@code client_no_context_takeover}.
+     *
+     * @param enabled whether to ask for {@code client_no_context_takeover}
+     * @return options equal to these but for that flag
+     */
     public DeflateOptions withClientNoContextTakeover(boolean enabled) {
         return new DeflateOptions(compressionLevel, minMessageSize, serverNoContextTakeover, enabled,
                 serverMaxWindowBits, clientMaxWindowBits);
     }
 
-    /** A copy that asks for no context takeover in both directions (the memory-saving setting). */
+    /**
+     * A copy that asks for no context takeover in both directions (the memory-saving setting).
+     *
+     * @return options equal to these but with both no-context-takeover flags set
+     */
     public DeflateOptions withNoContextTakeover() {
         return new DeflateOptions(compressionLevel, minMessageSize, true, true, serverMaxWindowBits, clientMaxWindowBits);
     }
 
-    /** A copy with another server window, 8-15 bits (see the class comment). */
+    /**
+     * A copy with another server window, 8-15 bits (see the class comment).
+     *
+     * @param bits the server's largest window, 8 to 15 bits
+     * @return options equal to these but for the server window
+     */
     public DeflateOptions withServerMaxWindowBits(int bits) {
         return new DeflateOptions(compressionLevel, minMessageSize, serverNoContextTakeover, clientNoContextTakeover,
                 bits, clientMaxWindowBits);
     }
 
-    /** A copy with another client window, 8-15 bits (see the class comment). */
+    /**
+     * A copy with another client window, 8-15 bits (see the class comment).
+     *
+     * @param bits the client's largest window, 8 to 15 bits
+     * @return options equal to these but for the client window
+     */
     public DeflateOptions withClientMaxWindowBits(int bits) {
         return new DeflateOptions(compressionLevel, minMessageSize, serverNoContextTakeover, clientNoContextTakeover,
                 serverMaxWindowBits, bits);
     }
 
-    /** The largest window the side with {@code sender}'s role compresses with, by this side's own choice. */
+    /**
+     * The largest window the side with {@code sender}'s role compresses with, by this side's own choice.
+     *
+     * @param sender the role of the compressing side
+     * @return {@link #serverMaxWindowBits()} for the server, {@link #clientMaxWindowBits()} for the client
+     */
     public int maxWindowBits(Role sender) {
         return sender == Role.SERVER ? serverMaxWindowBits : clientMaxWindowBits;
     }

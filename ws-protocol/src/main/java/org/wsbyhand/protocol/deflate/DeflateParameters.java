@@ -9,7 +9,8 @@ import org.wsbyhand.protocol.Role;
  *
  * @param serverNoContextTakeover the server compresses every message with an empty LZ77 window
  *                                (section 7.1.1.1), so the client may reset its decompressor between messages
- * @param clientNoContextTakeover the client compresses every message with an empty LZ77 window (section 7.1.1.2)
+ * @param clientNoContextTakeover the client compresses every message with an empty LZ77 window (section
+ *     7.1.1.2)
  * @param serverMaxWindowBits     the largest LZ77 window the server compresses with, 8-15 (section 7.1.2.1)
  * @param clientMaxWindowBits     the largest LZ77 window the client compresses with, 8-15 (section 7.1.2.2)
  */
@@ -29,22 +30,40 @@ public record DeflateParameters(boolean serverNoContextTakeover, boolean clientN
         checkWindowBits("clientMaxWindowBits", clientMaxWindowBits);
     }
 
-    /** The agreement of a bare {@code permessage-deflate} response: context takeover both ways, 32 KiB windows. */
+    /**
+     * The agreement of a bare {@code permessage-deflate} response: context takeover both ways, 32 KiB windows.
+     *
+     * @return the default agreement
+     */
     public static DeflateParameters defaults() {
         return DEFAULTS;
     }
 
-    /** Whether the side with {@code sender}'s role compresses each message with an empty window. */
+    /**
+     * Whether the side with {@code sender}'s role compresses each message with an empty window.
+     *
+     * @param sender the role of the compressing side
+     * @return {@code true} when that side uses no context takeover
+     */
     public boolean noContextTakeover(Role sender) {
         return sender == Role.SERVER ? serverNoContextTakeover : clientNoContextTakeover;
     }
 
-    /** The largest window the side with {@code sender}'s role compresses with. */
+    /**
+     * The largest window the side with {@code sender}'s role compresses with.
+     *
+     * @param sender the role of the compressing side
+     * @return that side's largest window, 8 to 15 bits
+     */
     public int maxWindowBits(Role sender) {
         return sender == Role.SERVER ? serverMaxWindowBits : clientMaxWindowBits;
     }
 
-    /** A copy with {@code client_no_context_takeover} set. */
+    /**
+     * A copy with {@code client_no_context_takeover} set.
+     *
+     * @return parameters equal to these but with {@code client_no_context_takeover}
+     */
     public DeflateParameters withClientNoContextTakeover() {
         return new DeflateParameters(serverNoContextTakeover, true, serverMaxWindowBits, clientMaxWindowBits);
     }

@@ -92,6 +92,8 @@ public final class PerMessageDeflate implements AutoCloseable {
      *
      * @param options this side's level and minimum message size (the negotiation flags are already
      *                part of {@code parameters})
+     * @param role the side of the connection this instance compresses and decompresses for
+     * @param parameters the parameters both sides agreed on in the handshake
      */
     public PerMessageDeflate(Role role, DeflateParameters parameters, DeflateOptions options) {
         if (role == null || parameters == null || options == null) {
@@ -112,6 +114,8 @@ public final class PerMessageDeflate implements AutoCloseable {
      * Whether this side may send compressed messages at all: always, since every window RFC 7692
      * allows (8-15 bits) can be kept to. (Before {@link DeflateCompressor}, windows under 15 bits
      * were not.)
+     *
+     * @return {@code true}, for every window size RFC 7692 allows
      */
     public boolean canCompress() {
         return true;
@@ -121,12 +125,19 @@ public final class PerMessageDeflate implements AutoCloseable {
      * The largest LZ77 window this side compresses with, 8-15 bits: the smaller of the agreed
      * {@link DeflateParameters#maxWindowBits} for this side and this side's own
      * {@link DeflateOptions#maxWindowBits}. A sender may always use a smaller window than agreed.
+     *
+     * @return the send window size in bits, 8 to 15
      */
     public int sendWindowBits() {
         return sendWindowBits;
     }
 
-    /** Whether a whole message of {@code length} bytes is worth compressing: at least the minimum size. */
+    /**
+     * Whether a whole message of {@code length} bytes is worth compressing: at least the minimum size.
+     *
+     * @param length the size of the whole message in bytes
+     * @return {@code true} when the message should be sent compressed
+     */
     public boolean shouldCompress(int length) {
         return length >= options.minMessageSize();
     }
@@ -146,6 +157,8 @@ public final class PerMessageDeflate implements AutoCloseable {
      * Compresses a whole message, the remaining bytes of {@code message} (its position is not
      * moved), into the payload of one frame with RSV1 set.
      *
+     * @param message the whole message, from its position to its limit
+     * @return the payload of the compressed frame, to be sent with RSV1 set
      * @throws IllegalStateException after {@link #close()}
      */
     public byte[] compress(ByteBuffer message) {
@@ -156,6 +169,9 @@ public final class PerMessageDeflate implements AutoCloseable {
      * Compresses one fragment of a message; the first fragment's frame carries RSV1, the others
      * not (RFC 7692 6.1). {@code fin} marks the last fragment, whose flush tail is removed.
      *
+     * @param fragment the fragment's bytes, from its position to its limit
+     * @param fin {@code true} for the last fragment of the message
+     * @return the compressed payload of this fragment's frame
      * @throws IllegalStateException after {@link #close()}
      */
     public byte[] compressFragment(ByteBuffer fragment, boolean fin) {
@@ -234,6 +250,10 @@ public final class PerMessageDeflate implements AutoCloseable {
     /**
      * Compresses a whole message with an empty window and a Deflater of its own, which is ended
      * before returning: {@link #compressWithoutContext(ByteBuffer, int, int)} with a 15-bit window.
+     *
+     * @param message the whole message, from its position to its limit; its position is not moved
+     * @param level the zlib compression level, 0-9, or -1 for zlib's default
+     * @return the compressed frame payload, to be sent with RSV1 set
      */
     public static byte[] compressWithoutContext(ByteBuffer message, int level) {
         return compressWithoutContext(message, level, DeflateParameters.MAX_WINDOW_BITS);
@@ -245,6 +265,11 @@ public final class PerMessageDeflate implements AutoCloseable {
      * {@link #sendWindowBits()} is at least {@code windowBits}, whatever its context takeover,
      * provided that connection is told with {@link #messageSentWithoutContext()}: a broadcast can
      * compress once for many recipients.
+     *
+     * @param message the whole message, from its position to its limit; its position is not moved
+     * @param level the zlib compression level, 0-9, or -1 for zlib's default
+     * @param windowBits the largest window to refer back into, 8 to 15 bits
+     * @return the compressed frame payload, to be sent with RSV1 set
      */
     public static byte[] compressWithoutContext(ByteBuffer message, int level, int windowBits) {
         if (!usesDeflater(windowBits)) {
@@ -291,6 +316,9 @@ public final class PerMessageDeflate implements AutoCloseable {
      * Bytes after a block with BFINAL set are ignored (RFC 7692 7.2.3.4 shows a sender appending
      * them).
      *
+     * @param bytes the array holding the chunk
+     * @param offset the index of the chunk's first byte in {@code bytes}
+     * @param length the number of bytes in the chunk
      * @throws IllegalStateException after {@link #close()}
      */
     public void input(byte[] bytes, int offset, int length) {
@@ -329,6 +357,8 @@ public final class PerMessageDeflate implements AutoCloseable {
      * "decompression bomb" from costing more than the caller allows.
      *
      * @param length room in {@code out}, at least 1
+     * @param out the array the inflated bytes are written to
+     * @param offset the index in {@code out} of the first byte to write
      * @return the number of bytes written; 0 when every input byte given so far has been inflated
      *     and delivered (after {@link #endInput()}, the message is then complete)
      * @throws ProtocolException {@link Violation#INVALID_COMPRESSED_DATA} for data that is not
@@ -373,6 +403,12 @@ public final class PerMessageDeflate implements AutoCloseable {
     /**
      * Decompresses a whole message payload (without its tail) in one call, refusing output over
      * {@code maxSize} bytes with {@link Violation#MESSAGE_TOO_BIG} before allocating it.
+     *
+     * @param payload the compressed message payload, without the empty-block tail
+     * @param maxSize the most bytes the decompressed message may have
+     * @return the decompressed message
+     * @throws ProtocolException when the payload is not valid DEFLATE data, or inflates to more than
+     *     {@code maxSize} bytes
      */
     public byte[] decompress(byte[] payload, int maxSize) throws ProtocolException {
         input(payload, 0, payload.length);
@@ -411,47 +447,83 @@ public final class PerMessageDeflate implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** The agreed parameters. */
+    /**
+     * The agreed parameters.
+     *
+     * @return the parameters negotiated in the handshake
+     */
     public DeflateParameters parameters() {
         return parameters;
     }
 
-    /** This side's options. */
+    /**
+     * This side's options.
+     *
+     * @return the options given at construction
+     */
     public DeflateOptions options() {
         return options;
     }
 
-    /** Messages this instance compressed (whole messages and finished fragmented ones). */
+    /**
+     * Messages this instance compressed (whole messages and finished fragmented ones).
+     *
+     * @return the count of compressed messages
+     */
     public long messagesCompressed() {
         return messagesCompressed;
     }
 
-    /** Bytes this instance was given to compress. */
+    /**
+     * Bytes this instance was given to compress.
+     *
+     * @return the count of uncompressed bytes given to compression
+     */
     public long bytesBeforeCompression() {
         return bytesBeforeCompression;
     }
 
-    /** Bytes this instance's compression produced (frame payloads, without headers). */
+    /**
+     * Bytes this instance's compression produced (frame payloads, without headers).
+     *
+     * @return the count of compressed bytes produced
+     */
     public long bytesAfterCompression() {
         return bytesAfterCompression;
     }
 
-    /** Compressed messages this instance inflated to the end. */
+    /**
+     * Compressed messages this instance inflated to the end.
+     *
+     * @return the count of messages inflated
+     */
     public long messagesInflated() {
         return messagesInflated;
     }
 
-    /** Compressed payload bytes this instance was given to inflate. */
+    /**
+     * Compressed payload bytes this instance was given to inflate.
+     *
+     * @return the count of compressed bytes given to inflation
+     */
     public long bytesBeforeInflation() {
         return bytesBeforeInflation;
     }
 
-    /** Bytes this instance's inflation produced. */
+    /**
+     * Bytes this instance's inflation produced.
+     *
+     * @return the count of inflated bytes produced
+     */
     public long bytesAfterInflation() {
         return bytesAfterInflation;
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return {@code true} once this instance is closed
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -471,12 +543,20 @@ public final class PerMessageDeflate implements AutoCloseable {
         endInflater();
     }
 
-    /** Deflaters created by this class and not yet ended, process-wide. */
+    /**
+     * Deflaters created by this class and not yet ended, process-wide.
+     *
+     * @return the number of live deflaters in this JVM
+     */
     public static long liveDeflaters() {
         return LIVE_DEFLATERS.get();
     }
 
-    /** Inflaters created by this class and not yet ended, process-wide. */
+    /**
+     * Inflaters created by this class and not yet ended, process-wide.
+     *
+     * @return the number of live inflaters in this JVM
+     */
     public static long liveInflaters() {
         return LIVE_INFLATERS.get();
     }

@@ -29,6 +29,8 @@ public final class AcceptKey {
      * as sent (RFC 6455 4.2.2 item 5.4, not base64-decoded). Example from section 1.3:
      * {@code dGhlIHNhbXBsZSBub25jZQ==} gives {@code s3pPLMBiTxaQ9kYGzzhZRbK+xOo=}.
      *
+     * @param secWebSocketKey the {@code Sec-WebSocket-Key} value of the request
+     * @return the matching {@code Sec-WebSocket-Accept} value
      * @throws IllegalArgumentException if the key has characters beyond US-ASCII (a valid key is
      *                                  base64 and the caller checked it with {@link #decode(String)})
      */
@@ -50,6 +52,9 @@ public final class AcceptKey {
      * characters ending in {@code ==}). RFC 6455 4.1 wants the nonce randomly selected per
      * connection, so production code passes a {@link java.security.SecureRandom}; tests pass a
      * seeded generator.
+     *
+     * @param random the source of the 16 random bytes
+     * @return the new key
      */
     public static String newKey(RandomGenerator random) {
         byte[] nonce = new byte[NONCE_LENGTH];
@@ -62,6 +67,9 @@ public final class AcceptKey {
      * characters of padded base64 (RFC 4648 alphabet) encoding 16 bytes. Unpadded keys, which
      * {@link Base64.Decoder} would tolerate, are refused; like other implementations, non-zero
      * bits in the last character's unused part are not checked.
+     *
+     * @param secWebSocketKey the {@code Sec-WebSocket-Key} value of a request
+     * @return the 16 decoded bytes, or empty when the key is not valid
      */
     public static Optional<byte[]> decode(String secWebSocketKey) {
         if (secWebSocketKey == null || secWebSocketKey.length() != 24 || !secWebSocketKey.endsWith("==")) {

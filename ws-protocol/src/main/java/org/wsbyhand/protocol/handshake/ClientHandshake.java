@@ -54,22 +54,37 @@ public final class ClientHandshake {
     /**
      * A builder for a handshake with this host (a DNS name or IP address; IPv6 without brackets
      * is bracketed for the {@code Host} header).
+     *
+     * @param host the server's host name or IP address
+     * @return a new builder
      */
     public static Builder builder(String host) {
         return new Builder(host);
     }
 
-    /** The request to send: GET, HTTP/1.1, Host, Upgrade, Connection, key, version 13 and the optional fields. */
+    /**
+     * The request to send: GET, HTTP/1.1, Host, Upgrade, Connection, key, version 13 and the optional fields.
+     *
+     * @return the opening handshake request
+     */
     public HttpRequest request() {
         return request;
     }
 
-    /** The {@code Sec-WebSocket-Key} sent with this request. */
+    /**
+     * The {@code Sec-WebSocket-Key} sent with this request.
+     *
+     * @return the Base64 key of this handshake
+     */
     public String key() {
         return key;
     }
 
-    /** The {@code Sec-WebSocket-Accept} value a genuine server must answer with. */
+    /**
+     * The {@code Sec-WebSocket-Accept} value a genuine server must answer with.
+     *
+     * @return the Base64 accept value computed from {@link #key()}
+     */
     public String expectedAccept() {
         return AcceptKey.of(key);
     }
@@ -77,6 +92,7 @@ public final class ClientHandshake {
     /**
      * Checks the server's response; see the class javadoc for the rules.
      *
+     * @param response the server's response to {@link #request()}
      * @return the agreed subprotocol and extensions
      * @throws HandshakeException if the response does not complete the handshake
      */
@@ -164,6 +180,9 @@ public final class ClientHandshake {
         /**
          * The port, written into {@code Host} (RFC 6455 4.1 item 4); leave it unset for the
          * scheme's default port (80 for ws, 443 for wss), which is then omitted.
+         *
+         * @param port the server's TCP port
+         * @return this builder
          */
         public Builder port(int port) {
             if (port < 1 || port > 65535) {
@@ -177,6 +196,9 @@ public final class ClientHandshake {
          * The resource name: an absolute path with optional query, e.g. {@code /chat?room=1}
          * (RFC 6455 3; default {@code /}). Characters outside visible US-ASCII must already be
          * percent-encoded.
+         *
+         * @param pathAndQuery the path, with an optional query
+         * @return this builder
          */
         public Builder resource(String pathAndQuery) {
             if (!Syntax.isTarget(pathAndQuery) || !pathAndQuery.startsWith("/") || pathAndQuery.indexOf('#') >= 0) {
@@ -186,7 +208,12 @@ public final class ClientHandshake {
             return this;
         }
 
-        /** Adds subprotocols to offer, most preferred first. */
+        /**
+         * Adds subprotocols to offer, most preferred first.
+         *
+         * @param protocols the subprotocol names, most preferred first
+         * @return this builder
+         */
         public Builder subprotocols(String... protocols) {
             for (String protocol : protocols) {
                 if (!Syntax.isToken(protocol) || subprotocols.contains(protocol)) {
@@ -197,13 +224,23 @@ public final class ClientHandshake {
             return this;
         }
 
-        /** Adds an extension offer; several offers of one name are alternatives, most preferred first. */
+        /**
+         * Adds an extension offer; several offers of one name are alternatives, most preferred first.
+         *
+         * @param offer the extension and its parameters
+         * @return this builder
+         */
         public Builder extension(ExtensionOffer offer) {
             extensions.add(Objects.requireNonNull(offer, "offer"));
             return this;
         }
 
-        /** Sets {@code Origin}, as a browser would (RFC 6455 4.1 item 8, RFC 6454). */
+        /**
+         * Sets {@code Origin}, as a browser would (RFC 6455 4.1 item 8, RFC 6454).
+         *
+         * @param origin the origin, e.g. {@code https://chat.example}
+         * @return this builder
+         */
         public Builder origin(String origin) {
             return header("Origin", origin);
         }
@@ -211,6 +248,9 @@ public final class ClientHandshake {
         /**
          * Adds a header field sent after the WebSocket ones (e.g. {@code Cookie}, {@code Authorization}).
          *
+         * @param name the field name
+         * @param value the field value
+         * @return this builder
          * @throws IllegalArgumentException for a field the handshake sets itself (Host, Upgrade,
          *                                  Connection, Sec-WebSocket-*) or an invalid field
          */
@@ -222,13 +262,22 @@ public final class ClientHandshake {
             return this;
         }
 
-        /** The source of the key's 16 random bytes (default: a new {@link SecureRandom}). */
+        /**
+         * The source of the key's 16 random bytes (default: a new {@link SecureRandom}).
+         *
+         * @param random the random generator for the key
+         * @return this builder
+         */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** A handshake with a freshly generated key. */
+        /**
+         * A handshake with a freshly generated key.
+         *
+         * @return a new handshake, ready to send its {@link #request()}
+         */
         public ClientHandshake build() {
             if (random == null) {
                 random = new SecureRandom();

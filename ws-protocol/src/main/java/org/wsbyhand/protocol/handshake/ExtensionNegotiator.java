@@ -14,7 +14,11 @@ import java.util.Optional;
  */
 public interface ExtensionNegotiator {
 
-    /** The extension token this negotiator handles, e.g. {@code permessage-deflate}. */
+    /**
+     * The extension token this negotiator handles, e.g. {@code permessage-deflate}.
+     *
+     * @return the extension name
+     */
     String name();
 
     /**

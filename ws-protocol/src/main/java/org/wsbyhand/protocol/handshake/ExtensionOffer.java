@@ -33,12 +33,23 @@ public record ExtensionOffer(String name, List<ExtensionParameter> parameters) {
         parameters = List.copyOf(parameters);
     }
 
-    /** An offer of this name with these parameters. */
+    /**
+     * An offer of this name with these parameters.
+     *
+     * @param name the extension name, e.g. {@code permessage-deflate}
+     * @param parameters the extension parameters, in order
+     * @return the offer
+     */
     public static ExtensionOffer of(String name, ExtensionParameter... parameters) {
         return new ExtensionOffer(name, List.of(parameters));
     }
 
-    /** The first parameter with this name (case-sensitive), if any. */
+    /**
+     * The first parameter with this name (case-sensitive), if any.
+     *
+     * @param parameterName the parameter name
+     * @return the first parameter with that name, or empty when there is none
+     */
     public Optional<ExtensionParameter> parameter(String parameterName) {
         for (ExtensionParameter parameter : parameters) {
             if (parameter.name().equals(parameterName)) {
@@ -51,6 +62,8 @@ public record ExtensionOffer(String name, List<ExtensionParameter> parameters) {
     /**
      * Every offer in every {@code Sec-WebSocket-Extensions} field of {@code headers}, in order.
      *
+     * @param headers the header fields of a request or response
+     * @return the offers, in order; empty when there is no such field
      * @throws HandshakeException with {@link HandshakeFailure#MALFORMED_EXTENSIONS} (400) if any
      *                            field breaks the grammar
      */
@@ -65,6 +78,8 @@ public record ExtensionOffer(String name, List<ExtensionParameter> parameters) {
     /**
      * The offers in one field value, in order; empty for a value of only commas and whitespace.
      *
+     * @param value one {@code Sec-WebSocket-Extensions} field value
+     * @return the offers, in order
      * @throws HandshakeException with {@link HandshakeFailure#MALFORMED_EXTENSIONS} (400) if the
      *                            value breaks the grammar
      */
@@ -72,7 +87,12 @@ public record ExtensionOffer(String name, List<ExtensionParameter> parameters) {
         return new Parser(value).extensionList();
     }
 
-    /** Header syntax for several offers: {@code a; x=1, b}. */
+    /**
+     * Header syntax for several offers: {@code a; x=1, b}.
+     *
+     * @param offers the offers to render, in order
+     * @return a {@code Sec-WebSocket-Extensions} field value
+     */
     public static String render(List<ExtensionOffer> offers) {
         StringJoiner joined = new StringJoiner(", ");
         for (ExtensionOffer offer : offers) {

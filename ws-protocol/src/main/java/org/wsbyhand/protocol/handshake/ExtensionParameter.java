@@ -24,17 +24,32 @@ public record ExtensionParameter(String name, String value) {
         }
     }
 
-    /** A parameter without a value. */
+    /**
+     * A parameter without a value.
+     *
+     * @param name the parameter name
+     * @return the parameter
+     */
     public static ExtensionParameter of(String name) {
         return new ExtensionParameter(name, null);
     }
 
-    /** A parameter with a value. */
+    /**
+     * A parameter with a value.
+     *
+     * @param name the parameter name
+     * @param value the parameter value
+     * @return the parameter
+     */
     public static ExtensionParameter of(String name, String value) {
         return new ExtensionParameter(name, Objects.requireNonNull(value, "value"));
     }
 
-    /** The value, or empty for a parameter given without one. */
+    /**
+     * The value, or empty for a parameter given without one.
+     *
+     * @return the value, or empty
+     */
     public Optional<String> optionalValue() {
         return Optional.ofNullable(value);
     }

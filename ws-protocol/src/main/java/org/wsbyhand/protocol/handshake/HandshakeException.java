@@ -24,7 +24,9 @@ public final class HandshakeException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** The rule that was broken. */
     private final HandshakeFailure failure;
+    /** The HTTP status: to send (server side) or received (client side, 0 if none). */
     private final int status;
     private final transient Headers headers;
 
@@ -46,7 +48,12 @@ public final class HandshakeException extends Exception {
         this.headers = Objects.requireNonNull(headers, "headers");
     }
 
-    /** A server-side failure answered with the failure's own status and no extra headers. */
+    /**
+     * A server-side failure answered with the failure's own status and no extra headers.
+     *
+     * @param failure the rule the request broke
+     * @param reason a human-readable explanation, sent as the response body
+     */
     public HandshakeException(HandshakeFailure failure, String reason) {
         this(failure, failure.status(), reason, Headers.empty());
     }
@@ -55,6 +62,9 @@ public final class HandshakeException extends Exception {
      * A rejection by the application, e.g. {@code reject(403, "origin not allowed")} or
      * {@code reject(404, "no such endpoint")}.
      *
+     * @param status the HTTP status to answer with, 400 to 599
+     * @param reason a human-readable explanation, sent as the response body
+     * @return the exception to throw, with failure {@link HandshakeFailure#REJECTED}
      * @throws IllegalArgumentException if the status is not 400-599
      */
     public static HandshakeException reject(int status, String reason) {
@@ -64,22 +74,38 @@ public final class HandshakeException extends Exception {
         return new HandshakeException(HandshakeFailure.REJECTED, status, reason, Headers.empty());
     }
 
-    /** The rule that was broken. */
+    /**
+     * The rule that was broken.
+     *
+     * @return the failure
+     */
     public HandshakeFailure failure() {
         return failure;
     }
 
-    /** The HTTP status: to send (server side) or received (client side, 0 if none). */
+    /**
+     * The HTTP status: to send (server side) or received (client side, 0 if none).
+     *
+     * @return the HTTP status, or 0
+     */
     public int status() {
         return status;
     }
 
-    /** The human-readable explanation (the exception message). */
+    /**
+     * The human-readable explanation (the exception message).
+     *
+     * @return the reason
+     */
     public String reason() {
         return getMessage();
     }
 
-    /** Extra fields for the error response, e.g. {@code Sec-WebSocket-Version: 13} with 426. */
+    /**
+     * Extra fields for the error response, e.g. {@code Sec-WebSocket-Version: 13} with 426.
+     *
+     * @return the extra header fields, possibly empty
+     */
     public Headers headers() {
         return headers;
     }
@@ -89,6 +115,7 @@ public final class HandshakeException extends Exception {
      * {@code Content-Type: text/plain; charset=utf-8}, {@code Content-Length} of
      * {@link #body()}, {@code Connection: close}, then {@link #headers()}.
      *
+     * @return the error response head
      * @throws IllegalStateException if the status is not 400-599 (a client-side failure)
      */
     public HttpResponse toResponse() {
@@ -104,7 +131,11 @@ public final class HandshakeException extends Exception {
         return new HttpResponse(HttpRequest.HTTP_1_1, status, HttpResponse.reasonPhrase(status), responseHeaders);
     }
 
-    /** The body of the error response: the reason and a newline, in UTF-8. */
+    /**
+     * The body of the error response: the reason and a newline, in UTF-8.
+     *
+     * @return the response body bytes
+     */
     public byte[] body() {
         return (reason() + "\n").getBytes(StandardCharsets.UTF_8);
     }
@@ -112,6 +143,7 @@ public final class HandshakeException extends Exception {
     /**
      * The complete error response, head and body, ready to write before closing the connection.
      *
+     * @return the response bytes
      * @throws IllegalStateException if the status is not 400-599 (a client-side failure)
      */
     public byte[] responseBytes() {

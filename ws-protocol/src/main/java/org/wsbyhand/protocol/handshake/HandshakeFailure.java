@@ -81,12 +81,20 @@ public enum HandshakeFailure {
         this.description = description;
     }
 
-    /** The HTTP status a server answers this failure with. */
+    /**
+     * The HTTP status a server answers this failure with.
+     *
+     * @return the HTTP status, 400 to 599
+     */
     public int status() {
         return status;
     }
 
-    /** A short, human-readable statement of the rule that was broken. */
+    /**
+     * A short, human-readable statement of the rule that was broken.
+     *
+     * @return the description
+     */
     public String description() {
         return description;
     }

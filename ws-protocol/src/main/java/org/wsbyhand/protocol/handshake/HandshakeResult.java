@@ -22,7 +22,12 @@ public record HandshakeResult(HttpResponse response, Optional<String> subprotoco
         extensions = List.copyOf(extensions);
     }
 
-    /** The accepted extension of this name, if any. */
+    /**
+     * The accepted extension of this name, if any.
+     *
+     * @param name the extension name, e.g. {@code permessage-deflate}
+     * @return the accepted extension with the server's parameters, or empty
+     */
     public Optional<ExtensionOffer> extension(String name) {
         return extensions.stream().filter(e -> e.name().equals(name)).findFirst();
     }

@@ -38,7 +38,12 @@ public final class Headers implements Iterable<Headers.Field> {
             }
         }
 
-        /** True if this field's name equals {@code other}, ignoring ASCII case. */
+        /**
+         * True if this field's name equals {@code other}, ignoring ASCII case.
+         *
+         * @param other the name to compare with
+         * @return {@code true} when the names are equal ignoring ASCII case
+         */
         public boolean hasName(String other) {
             return name.equalsIgnoreCase(other);
         }
@@ -57,7 +62,11 @@ public final class Headers implements Iterable<Headers.Field> {
         this.namesAndValues = namesAndValues;
     }
 
-    /** No header fields. */
+    /**
+     * No header fields.
+     *
+     * @return the empty headers
+     */
     public static Headers empty() {
         return EMPTY;
     }
@@ -65,6 +74,8 @@ public final class Headers implements Iterable<Headers.Field> {
     /**
      * Headers from alternating names and values, e.g. {@code of("Allow", "GET")}.
      *
+     * @param namesAndValues field names and values, alternating, name first
+     * @return the headers holding those fields, in order
      * @throws IllegalArgumentException on an odd number of arguments or an invalid field
      */
     public static Headers of(String... namesAndValues) {
@@ -78,17 +89,30 @@ public final class Headers implements Iterable<Headers.Field> {
         return builder.build();
     }
 
-    /** A builder with no fields. */
+    /**
+     * A builder with no fields.
+     *
+     * @return a new, empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder that starts with these fields. */
+    /**
+     * A builder that starts with these fields.
+     *
+     * @return a new builder holding a copy of these fields
+     */
     public Builder toBuilder() {
         return new Builder().addAll(this);
     }
 
-    /** The value of the first field with this name. */
+    /**
+     * The value of the first field with this name.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return the first value, or empty when no field has this name
+     */
     public Optional<String> first(String name) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             if (namesAndValues[i].equalsIgnoreCase(name)) {
@@ -98,7 +122,12 @@ public final class Headers implements Iterable<Headers.Field> {
         return Optional.empty();
     }
 
-    /** The values of every field with this name, in order; empty if there is none. */
+    /**
+     * The values of every field with this name, in order; empty if there is none.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return the values, as an unmodifiable list
+     */
     public List<String> all(String name) {
         List<String> values = new ArrayList<>(2);
         for (int i = 0; i < namesAndValues.length; i += 2) {
@@ -109,7 +138,12 @@ public final class Headers implements Iterable<Headers.Field> {
         return List.copyOf(values);
     }
 
-    /** True if at least one field has this name. */
+    /**
+     * True if at least one field has this name.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return {@code true} when a field has this name
+     */
     public boolean contains(String name) {
         return first(name).isPresent();
     }
@@ -120,6 +154,9 @@ public final class Headers implements Iterable<Headers.Field> {
      * are not interpreted, so this is meant for lists of tokens such as {@code Connection},
      * {@code Upgrade} and {@code Sec-WebSocket-Protocol}; {@code Sec-WebSocket-Extensions} has its
      * own parser, {@link ExtensionOffer#parseAll(Headers)}.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return the list elements, in order
      */
     public List<String> tokens(String name) {
         List<String> tokens = new ArrayList<>();
@@ -139,6 +176,10 @@ public final class Headers implements Iterable<Headers.Field> {
     /**
      * True if {@link #tokens(String)} of this name has an element equal to {@code token},
      * ignoring ASCII case; e.g. {@code Connection: keep-alive, Upgrade} contains {@code upgrade}.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @param token the token to look for
+     * @return {@code true} when one of the list elements equals {@code token}
      */
     public boolean containsToken(String name, String token) {
         for (String element : tokens(name)) {
@@ -149,7 +190,11 @@ public final class Headers implements Iterable<Headers.Field> {
         return false;
     }
 
-    /** Every field in order, as an unmodifiable list. */
+    /**
+     * Every field in order, as an unmodifiable list.
+     *
+     * @return the fields
+     */
     public List<Field> fields() {
         List<Field> view = fields;
         if (view == null) {
@@ -163,12 +208,20 @@ public final class Headers implements Iterable<Headers.Field> {
         return view;
     }
 
-    /** The number of fields (not of distinct names). */
+    /**
+     * The number of fields (not of distinct names).
+     *
+     * @return the number of fields
+     */
     public int size() {
         return namesAndValues.length / 2;
     }
 
-    /** True if there are no fields. */
+    /**
+     * True if there are no fields.
+     *
+     * @return {@code true} when there are no fields
+     */
     public boolean isEmpty() {
         return namesAndValues.length == 0;
     }
@@ -219,6 +272,9 @@ public final class Headers implements Iterable<Headers.Field> {
         /**
          * Appends a field; leading and trailing whitespace of the value is removed.
          *
+         * @param name the field name, an HTTP token
+         * @param value the field value
+         * @return this builder
          * @throws IllegalArgumentException if the name is not a token or the value contains a
          *                                  control character or a character above U+00FF
          */
@@ -241,14 +297,25 @@ public final class Headers implements Iterable<Headers.Field> {
             return this;
         }
 
-        /** Removes every field with this name (ignoring case), then appends one with this value. */
+        /**
+         * Removes every field with this name (ignoring case), then appends one with this value.
+         *
+         * @param name the field name, an HTTP token
+         * @param value the field value
+         * @return this builder
+         */
         public Builder set(String name, String value) {
             Field field = new Field(name, value);
             remove(name);
             return addValid(field.name(), field.value());
         }
 
-        /** Removes every field with this name, ignoring case. */
+        /**
+         * Removes every field with this name, ignoring case.
+         *
+         * @param name the field name, matched ignoring ASCII case
+         * @return this builder
+         */
         public Builder remove(String name) {
             int kept = 0;
             for (int i = 0; i < size; i++) {
@@ -263,7 +330,12 @@ public final class Headers implements Iterable<Headers.Field> {
             return this;
         }
 
-        /** Appends every field of {@code headers}, in order. */
+        /**
+         * Appends every field of {@code headers}, in order.
+         *
+         * @param headers the fields to append
+         * @return this builder
+         */
         public Builder addAll(Headers headers) {
             for (int i = 0; i < headers.namesAndValues.length; i += 2) {
                 addValid(headers.namesAndValues[i], headers.namesAndValues[i + 1]);
@@ -271,12 +343,20 @@ public final class Headers implements Iterable<Headers.Field> {
             return this;
         }
 
-        /** The number of fields added so far. */
+        /**
+         * The number of fields added so far.
+         *
+         * @return the number of fields in this builder
+         */
         public int size() {
             return size;
         }
 
-        /** The immutable headers. */
+        /**
+         * The immutable headers.
+         *
+         * @return headers holding this builder's fields, in order
+         */
         public Headers build() {
             return size == 0 ? EMPTY : new Headers(Arrays.copyOf(namesAndValues, 2 * size));
         }

@@ -75,12 +75,22 @@ public final class HttpHeadParser {
         this.maxHeaderCount = limits.maxHeaderCount();
     }
 
-    /** A parser of the request head a server receives. */
+    /**
+     * A parser of the request head a server receives.
+     *
+     * @param limits the head size and header count limits to enforce
+     * @return a new parser
+     */
     public static HttpHeadParser forRequest(Limits limits) {
         return new HttpHeadParser(Kind.REQUEST, limits);
     }
 
-    /** A parser of the response head a client receives. */
+    /**
+     * A parser of the response head a client receives.
+     *
+     * @param limits the head size and header count limits to enforce
+     * @return a new parser
+     */
     public static HttpHeadParser forResponse(Limits limits) {
         return new HttpHeadParser(Kind.RESPONSE, limits);
     }
@@ -89,6 +99,7 @@ public final class HttpHeadParser {
      * Consumes bytes of the head from {@code in}, advancing its position, and stops right after
      * the empty line that ends the head, leaving any further bytes in {@code in}.
      *
+     * @param in the bytes read from the transport
      * @return true once the head is complete (also on every later call, which consumes nothing);
      *         false if all of {@code in} was consumed and more bytes are needed
      * @throws HandshakeException if the head is malformed or over a limit
@@ -129,12 +140,20 @@ public final class HttpHeadParser {
         }
     }
 
-    /** True once the whole head has been parsed. */
+    /**
+     * True once the whole head has been parsed.
+     *
+     * @return {@code true} once the head is complete
+     */
     public boolean isComplete() {
         return state == State.DONE;
     }
 
-    /** The number of bytes of the head consumed so far (never more than the head size limit). */
+    /**
+     * The number of bytes of the head consumed so far (never more than the head size limit).
+     *
+     * @return the number of bytes consumed
+     */
     public int bytesConsumed() {
         return headSize;
     }
@@ -142,6 +161,7 @@ public final class HttpHeadParser {
     /**
      * The parsed request.
      *
+     * @return the request
      * @throws IllegalStateException if the head is not complete or this parser reads responses
      */
     public HttpRequest request() {
@@ -154,6 +174,7 @@ public final class HttpHeadParser {
     /**
      * The parsed response.
      *
+     * @return the response
      * @throws IllegalStateException if the head is not complete or this parser reads requests
      */
     public HttpResponse response() {

@@ -37,6 +37,8 @@ public record HttpRequest(String method, String target, String version, Headers 
      * {@code /chat?room=1} and for {@code ws://example.com/chat?room=1}; {@code /} when an
      * absolute-form target has no path. Any fragment is left in place (the server handshake
      * rejects targets with one).
+     *
+     * @return the path of the request target
      */
     public String path() {
         String pathAndQuery = pathAndQuery();
@@ -44,14 +46,22 @@ public record HttpRequest(String method, String target, String version, Headers 
         return question < 0 ? pathAndQuery : pathAndQuery.substring(0, question);
     }
 
-    /** The raw query after the first {@code ?}, without the {@code ?}; empty if there is none. */
+    /**
+     * The raw query after the first {@code ?}, without the {@code ?}; empty if there is none.
+     *
+     * @return the query, or an empty string
+     */
     public String query() {
         String pathAndQuery = pathAndQuery();
         int question = pathAndQuery.indexOf('?');
         return question < 0 ? "" : pathAndQuery.substring(question + 1);
     }
 
-    /** True if the target is in absolute-form, {@code scheme://authority...} (RFC 7230 5.3.2). */
+    /**
+     * True if the target is in absolute-form, {@code scheme://authority...} (RFC 7230 5.3.2).
+     *
+     * @return {@code true} for an absolute-form target
+     */
     public boolean isAbsoluteForm() {
         int colon = target.indexOf("://");
         if (colon <= 0) {
@@ -86,7 +96,11 @@ public record HttpRequest(String method, String target, String version, Headers 
         return "/";
     }
 
-    /** The head as sent on the wire: request line, fields, empty line, each ending in CRLF (ISO-8859-1). */
+    /**
+     * The head as sent on the wire: request line, fields, empty line, each ending in CRLF (ISO-8859-1).
+     *
+     * @return the encoded request head
+     */
     public byte[] toBytes() {
         StringBuilder head = new StringBuilder(64 + 48 * headers.size());
         head.append(method).append(' ').append(target).append(' ').append(version).append("\r\n");

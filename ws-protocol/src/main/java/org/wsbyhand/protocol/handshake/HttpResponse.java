@@ -29,7 +29,11 @@ public record HttpResponse(String version, int status, String reason, Headers he
         Objects.requireNonNull(headers, "headers");
     }
 
-    /** The head as sent on the wire: status line, fields, empty line, each ending in CRLF (ISO-8859-1). */
+    /**
+     * The head as sent on the wire: status line, fields, empty line, each ending in CRLF (ISO-8859-1).
+     *
+     * @return the encoded response head
+     */
     public byte[] toBytes() {
         StringBuilder head = new StringBuilder(64 + 48 * headers.size());
         head.append(version).append(' ').append(status).append(' ').append(reason).append("\r\n");
@@ -41,6 +45,9 @@ public record HttpResponse(String version, int status, String reason, Headers he
     /**
      * The conventional reason phrase of the statuses a WebSocket server sends (RFC 9110 section 15,
      * RFC 6585), else empty.
+     *
+     * @param status the HTTP status code
+     * @return the reason phrase, or an empty string
      */
     public static String reasonPhrase(int status) {
         return switch (status) {

@@ -55,22 +55,41 @@ public final class ServerHandshake {
         this.negotiatorsByName = Map.copyOf(builder.negotiators);
     }
 
-    /** A builder with no subprotocols and no extensions. */
+    /**
+     * A builder with no subprotocols and no extensions.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The supported subprotocols, most preferred first. */
+    /**
+     * The supported subprotocols, most preferred first.
+     *
+     * @return the subprotocols, as an unmodifiable list
+     */
     public List<String> subprotocols() {
         return subprotocols;
     }
 
-    /** The configured extension negotiators. */
+    /**
+     * The configured extension negotiators.
+     *
+     * @return the negotiators, in the order they were added
+     */
     public List<ExtensionNegotiator> negotiators() {
         return negotiators;
     }
 
-    /** Validates the request and builds the 101 response; see the class javadoc for the checks. */
+    /**
+     * Validates the request and builds the 101 response; see the class javadoc for the checks.
+     *
+     * @param request the client's opening handshake request
+     * @return the agreed subprotocol and extensions, with the 101 response to send
+     * @throws HandshakeException with the status to answer when the request is not a valid WebSocket opening
+     *     handshake
+     */
     public HandshakeResult accept(HttpRequest request) throws HandshakeException {
         return accept(request, Headers.empty());
     }
@@ -79,6 +98,9 @@ public final class ServerHandshake {
      * Validates the request and builds the 101 response with {@code extraHeaders} (e.g.
      * {@code Set-Cookie}) appended after the WebSocket fields.
      *
+     * @param request the client's opening handshake request
+     * @param extraHeaders header fields to add to the 101 response
+     * @return the agreed subprotocol and extensions, with the 101 response to send
      * @throws HandshakeException with the status to answer when the request is not a valid
      *                            WebSocket opening handshake
      * @throws IllegalStateException if an {@link ExtensionNegotiator} answers with another name
@@ -222,13 +244,20 @@ public final class ServerHandshake {
         /**
          * Adds supported subprotocols, most preferred first (after any added before).
          *
+         * @param protocols the subprotocol names, most preferred first
+         * @return this builder
          * @throws IllegalArgumentException if one is not a token or was added already
          */
         public Builder subprotocols(String... protocols) {
             return subprotocols(List.of(protocols));
         }
 
-        /** As {@link #subprotocols(String...)}. */
+        /**
+         * As {@link #subprotocols(String...)}.
+         *
+         * @param protocols the subprotocol names, most preferred first
+         * @return this builder
+         */
         public Builder subprotocols(List<String> protocols) {
             for (String protocol : protocols) {
                 if (!Syntax.isToken(protocol)) {
@@ -245,6 +274,8 @@ public final class ServerHandshake {
         /**
          * Adds an extension negotiator.
          *
+         * @param negotiator the negotiator for one extension name
+         * @return this builder
          * @throws IllegalArgumentException if its name is not a token or another negotiator has it
          */
         public Builder extension(ExtensionNegotiator negotiator) {
@@ -258,7 +289,11 @@ public final class ServerHandshake {
             return this;
         }
 
-        /** The immutable handshake. */
+        /**
+         * The immutable handshake.
+         *
+         * @return a new handshake with this builder's subprotocols and extensions
+         */
         public ServerHandshake build() {
             return new ServerHandshake(this);
         }

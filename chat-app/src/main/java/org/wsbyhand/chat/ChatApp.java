@@ -238,6 +238,9 @@ public final class ChatApp implements AutoCloseable {
         }
     }
 
+    /** System property: when {@code true}, the app stops when the process that started it ends. */
+    static final String STOP_WITH_PARENT = "chat.stopWithParent";
+
     /** Exit status of a command line that cannot be run (an unknown option, a bad value). */
     static final int EXIT_USAGE = 2;
 
@@ -297,6 +300,14 @@ public final class ChatApp implements AutoCloseable {
         }, "chat-app-shutdown"));
         log.info("Chat With Me is running: open {} in two browser tabs (WebSocket endpoint {}; Ctrl+C stops it)",
                 app.url(), app.webSocketUrl());
+        if (Boolean.getBoolean(STOP_WITH_PARENT)) {
+            // Run by Maven (exec:exec): if Maven is stopped without us (SIGTERM or a kill of Maven alone,
+            // as an IDE's stop button does), do not live on as an orphan holding the port.
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                log.info("the process that started this one ({}) has ended", parent.pid());
+                System.exit(0);
+            }));
+        }
         try {
             app.awaitClose();
         } catch (InterruptedException e) {

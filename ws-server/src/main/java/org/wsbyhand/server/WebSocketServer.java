@@ -1,7 +1,6 @@
 package org.wsbyhand.server;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -133,12 +132,8 @@ public final class WebSocketServer implements AutoCloseable {
             // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
             // so a main method may simply start the server and return. Connections get virtual threads.
             acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
-            // An address and port, not a URL: "0.0.0.0" or "::" is where it listens, not a host to open.
-            InetAddress bound = serverSocket.getInetAddress();
-            log.info("WebSocket server ({}) listening on {} port {} (routes {})", config.tls().isPresent() ? "wss" : "ws",
-                    bound.isAnyLocalAddress() ? "every address," : bound instanceof Inet6Address
-                            ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress(),
-                    serverSocket.getLocalPort(), config.routes().keySet());
+            log.info("WebSocket server listening on {}{}:{} (routes {})", config.tls().isPresent() ? "wss://" : "ws://",
+                    serverSocket.getInetAddress().getHostAddress(), serverSocket.getLocalPort(), config.routes().keySet());
         } finally {
             lifecycle.unlock();
         }

@@ -1,9 +1,14 @@
 package org.wsbyhand.chat;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -161,13 +166,39 @@ public final class ChatApp implements AutoCloseable {
         return server.stats();
     }
 
-    /** The address to open in a browser. */
+    /**
+     * The address to open in a browser: {@code localhost} when the app listens on every address
+     * ({@code 0.0.0.0}, {@code ::}), else the bind address as configured, an IPv6 literal in brackets.
+     */
     public URI url() {
-        String host = switch (config.bindAddress()) {
-            case "0.0.0.0", "::", "[::]" -> "localhost";
-            default -> config.bindAddress().contains(":") ? "[" + config.bindAddress() + "]" : config.bindAddress();
-        };
-        return URI.create("http://" + host + ":" + port() + "/");
+        return URI.create("http://" + urlHost(config.bindAddress()) + ":" + port() + "/");
+    }
+
+    /** The chat's WebSocket endpoint, on the same host and port as {@link #url()}. */
+    public URI webSocketUrl() {
+        return URI.create("ws://" + urlHost(config.bindAddress()) + ":" + port() + "/");
+    }
+
+    /** The host part of a URL for a bind address: see {@link #url()}. */
+    static String urlHost(String bindAddress) {
+        String host = bindAddress.startsWith("[") && bindAddress.endsWith("]")
+                ? bindAddress.substring(1, bindAddress.length() - 1) : bindAddress;
+        if (isWildcard(host)) {
+            return "localhost";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Whether an address literal means every address (0.0.0.0, ::, 0:0:0:0:0:0:0:0 ...); names never do. */
+    private static boolean isWildcard(String host) {
+        if (!host.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            return false; // a host name: not resolved here
+        }
+        try {
+            return InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
@@ -207,22 +238,49 @@ public final class ChatApp implements AutoCloseable {
         }
     }
 
-    /** Parses the options, starts the app, logs the URL to open and runs until the JVM is stopped. */
-    public static void main(String[] args) {
-        List<String> arguments = List.of(args);
-        if (ChatConfig.wantsHelp(arguments)) {
-            System.out.print(ChatConfig.USAGE);
-            return;
+    /** System property: when {@code true}, the app stops when the process that started it ends. */
+    static final String STOP_WITH_PARENT = "chat.stopWithParent";
+
+    /** Exit status of a command line that cannot be run (an unknown option, a bad value). */
+    static final int EXIT_USAGE = 2;
+
+    /**
+     * What the command line asks for: a configuration to run, or (after {@code --help} or a mistake)
+     * an exit status, with the usage text or the error and {@link ChatConfig#HINT} already printed.
+     */
+    record CommandLine(Optional<ChatConfig> config, int exitStatus) {}
+
+    static CommandLine readCommandLine(List<String> args, Map<String, String> env, PrintStream out,
+            PrintStream err) {
+        if (ChatConfig.wantsHelp(args)) {
+            out.print(ChatConfig.USAGE);
+            out.flush();
+            return new CommandLine(Optional.empty(), 0);
         }
-        ChatConfig config;
         try {
-            config = ChatConfig.parse(arguments, System.getenv());
+            return new CommandLine(Optional.of(ChatConfig.parse(args, env)), 0);
         } catch (IllegalArgumentException e) {
-            System.err.println("chat-app: " + e.getMessage());
-            System.err.print(ChatConfig.USAGE);
-            System.exit(2);
+            err.println("chat-app: " + e.getMessage());
+            err.println(ChatConfig.HINT);
+            err.flush();
+            return new CommandLine(Optional.empty(), EXIT_USAGE);
+        }
+    }
+
+    /**
+     * Parses the options, starts the app, logs the URL to open and runs until the JVM is stopped
+     * (Ctrl+C, SIGTERM): then it closes every connection with 1001 and logs that it stopped. A JVM
+     * stopped by a signal exits with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM).
+     */
+    public static void main(String[] args) {
+        CommandLine commandLine = readCommandLine(List.of(args), System.getenv(), System.out, System.err);
+        if (commandLine.config().isEmpty()) {
+            if (commandLine.exitStatus() != 0) {
+                System.exit(commandLine.exitStatus());
+            }
             return;
         }
+        ChatConfig config = commandLine.config().get();
         ChatApp app;
         try {
             app = start(config);
@@ -235,8 +293,21 @@ public final class ChatApp implements AutoCloseable {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "chat-app-shutdown"));
-        log.info("Chat With Me is running: open {} in two browser tabs (Ctrl+C stops it)", app.url());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: closing every connection with 1001 Going Away");
+            app.close();
+            log.info("Chat With Me stopped");
+        }, "chat-app-shutdown"));
+        log.info("Chat With Me is running: open {} in two browser tabs (WebSocket endpoint {}; Ctrl+C stops it)",
+                app.url(), app.webSocketUrl());
+        if (Boolean.getBoolean(STOP_WITH_PARENT)) {
+            // Run by Maven (exec:exec): if Maven is stopped without us (SIGTERM or a kill of Maven alone,
+            // as an IDE's stop button does), do not live on as an orphan holding the port.
+            ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+                log.info("the process that started this one ({}) has ended", parent.pid());
+                System.exit(0);
+            }));
+        }
         try {
             app.awaitClose();
         } catch (InterruptedException e) {

@@ -79,9 +79,20 @@ public record ChatConfig(
     /** The store and broadcaster implementations {@code --store} accepts. */
     public static final List<String> STORES = List.of("memory", "redis");
 
+    /** Every option that takes a value ({@code --help} and {@code -h} are handled by {@link #wantsHelp}). */
+    static final List<String> OPTIONS = List.of("--port", "--bind", "--allowed-origin", "--allowed-origins",
+            "--store", "--redis", "--redis-prefix", "--history", "--max-user", "--max-text", "--max-message-bytes",
+            "--rate", "--burst", "--max-outbound-bytes", "--address-rate", "--address-burst", "--room-rate",
+            "--room-burst", "--presence-interval-ms");
+
+    /** The line printed under an error on the command line. */
+    public static final String HINT = "Run with --help to list the options.";
+
     /** The usage text {@code --help} prints. */
     public static final String USAGE = """
-            Usage: chat-app [options]
+            Usage: java -jar chat-app/target/chat-app.jar [options]
+               or: mvn -q -pl chat-app -am -DskipTests package exec:exec -Dchat.args="[options]"
+            Options (the command line wins over environment variables, which win over defaults):
               --port N                 TCP port (env PORT, default 8080; 0 = any free port)
               --bind ADDR              address to listen on (env CHAT_BIND, default 0.0.0.0)
               --allowed-origin O       also accept WebSocket upgrades from pages of origin O,
@@ -95,8 +106,8 @@ public record ChatConfig(
                                        implies --store redis
               --redis-prefix P         Redis key prefix of the room (env REDIS_PREFIX, default chat)
               --history N              messages kept and sent on connect (default 50)
-              --max-user N             longest user name in characters (default 32)
-              --max-text N             longest message text in characters (default 500)
+              --max-user N             longest user name in Unicode code points (default 32)
+              --max-text N             longest message text in Unicode code points (default 500)
               --max-message-bytes N    largest WebSocket message; larger closes with 1009 (default 16384)
               --rate N                 messages per second per connection (default 5)
               --burst N                messages at once per connection (default 5)
@@ -181,7 +192,7 @@ public record ChatConfig(
     public static ChatConfig parse(List<String> args, Map<String, String> env) {
         ChatConfig d = defaults();
         String bind = env.getOrDefault("CHAT_BIND", d.bindAddress());
-        int port = env.containsKey("PORT") ? integer("PORT", env.get("PORT")) : d.port();
+        int port = env.containsKey("PORT") ? port("PORT", env.get("PORT")) : d.port();
         List<String> origins = new ArrayList<>(splitOrigins(env.getOrDefault("CHAT_ALLOWED_ORIGINS", "")));
         boolean originsFromArgs = false;
         String store = env.getOrDefault("CHAT_STORE", d.store());
@@ -206,6 +217,9 @@ public record ChatConfig(
 
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
+            if (!arg.startsWith("-")) {
+                throw new IllegalArgumentException("unexpected argument: " + arg);
+            }
             String name = arg;
             String value = null;
             int eq = arg.indexOf('=');
@@ -213,11 +227,14 @@ public record ChatConfig(
                 name = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument: " + arg);
+            // The name is checked before a value is looked for: "--bogus" is unknown, not missing a value.
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option: " + name);
             }
             if (value == null) {
-                if (i + 1 >= args.size()) {
+                // A value may start with one dash (--max-text -1 gets a range error naming the option),
+                // not with two: "--port --bind x" lacks the port.
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
                     throw new IllegalArgumentException(name + " needs a value");
                 }
                 value = args.get(++i);
@@ -231,7 +248,7 @@ public record ChatConfig(
                 continue;
             }
             switch (name) {
-                case "--port" -> port = integer(name, value);
+                case "--port" -> port = port(name, value);
                 case "--bind" -> bind = value;
                 case "--store" -> {
                     store = value;
@@ -245,19 +262,20 @@ public record ChatConfig(
                     redisPrefix = value;
                     prefixFromArgs = true;
                 }
-                case "--history" -> history = integer(name, value);
-                case "--max-user" -> maxUser = integer(name, value);
-                case "--max-text" -> maxText = integer(name, value);
-                case "--max-message-bytes" -> maxMessage = integer(name, value);
-                case "--rate" -> rate = integer(name, value);
-                case "--burst" -> burst = integer(name, value);
-                case "--max-outbound-bytes" -> outbound = integer(name, value);
-                case "--address-rate" -> addressRate = integer(name, value);
-                case "--address-burst" -> addressBurst = integer(name, value);
-                case "--room-rate" -> roomRate = integer(name, value);
-                case "--room-burst" -> roomBurst = integer(name, value);
-                case "--presence-interval-ms" -> presenceMillis = integer(name, value);
-                default -> throw new IllegalArgumentException("unknown option: " + name);
+                case "--history" -> history = integer(name, value, 1, 1000);
+                case "--max-user" -> maxUser = atLeast(name, value, 1);
+                case "--max-text" -> maxText = atLeast(name, value, 1);
+                case "--max-message-bytes" -> maxMessage = integer(name, value, 1024, 1024 * 1024);
+                case "--rate" -> rate = atLeast(name, value, 1);
+                case "--burst" -> burst = atLeast(name, value, 1);
+                case "--max-outbound-bytes" -> outbound = atLeast(name, value, 64 * 1024);
+                case "--address-rate" -> addressRate = integer(name, value, 0, Integer.MAX_VALUE,
+                        " (0 = off)");
+                case "--address-burst" -> addressBurst = atLeast(name, value, 1);
+                case "--room-rate" -> roomRate = atLeast(name, value, 1);
+                case "--room-burst" -> roomBurst = atLeast(name, value, 1);
+                case "--presence-interval-ms" -> presenceMillis = integer(name, value, 10, 60_000);
+                default -> throw new AssertionError("option without a case: " + name);
             }
         }
         InputRules rules = new InputRules(maxUser, maxText);
@@ -287,12 +305,35 @@ public record ChatConfig(
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static int integer(String name, String value) {
+    /** A port number, 0-65535, from the option or variable {@code name}. */
+    private static int port(String name, String value) {
+        return integer(name, value, 0, 65535);
+    }
+
+    private static int atLeast(String name, String value, int min) {
+        return integer(name, value, min, Integer.MAX_VALUE);
+    }
+
+    private static int integer(String name, String value, int min, int max) {
+        return integer(name, value, min, max, "");
+    }
+
+    /**
+     * An integer from the option or variable {@code name}; the error names it, e.g.
+     * {@code --max-text must be at least 1, was -1}.
+     */
+    private static int integer(String name, String value, int min, int max, String note) {
+        int n;
         try {
-            return Integer.parseInt(value.strip());
+            n = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be an integer, was \"" + value + "\"");
         }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " must be "
+                    + (max == Integer.MAX_VALUE ? "at least " + min : min + "-" + max) + note + ", was " + n);
+        }
+        return n;
     }
 
     private static void check(boolean ok, String message) {

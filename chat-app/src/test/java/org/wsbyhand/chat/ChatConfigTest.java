@@ -113,6 +113,24 @@ class ChatConfigTest {
         }
 
         @Test
+        void theUsageTextCountsLengthsInCodePointsAndShowsBothWaysToRun() {
+            assertTrue(ChatConfig.USAGE.contains("--max-user N             longest user name in Unicode code points (default 32)"));
+            assertTrue(ChatConfig.USAGE.contains("--max-text N             longest message text in Unicode code points (default 500)"));
+            assertFalse(ChatConfig.USAGE.contains("characters"));
+            assertTrue(ChatConfig.USAGE.startsWith("""
+                    Usage: java -jar chat-app/target/chat-app.jar [options]
+                       or: mvn -q -pl chat-app -am -DskipTests package exec:exec -Dchat.args="[options]"
+                    """));
+        }
+
+        @Test
+        void everyOptionIsInTheUsageText() {
+            for (String option : ChatConfig.OPTIONS) {
+                assertTrue(ChatConfig.USAGE.contains("  " + option + " "), option);
+            }
+        }
+
+        @Test
         void helpIsRecognized() {
             assertTrue(ChatConfig.wantsHelp(List.of("--port", "1", "--help")));
             assertFalse(ChatConfig.wantsHelp(List.of("--port", "1")));
@@ -139,8 +157,43 @@ class ChatConfigTest {
 
         @ParameterizedTest
         @ValueSource(strings = {"-1", "65536"})
-        void aPortOutOfRangeIsRefused(String port) {
-            assertTrue(error(List.of("--port", port), Map.of()).startsWith("port must be 0-65535"));
+        void aPortOutOfRangeIsRefusedNamingTheOption(String port) {
+            assertEquals("--port must be 0-65535, was " + port, error(List.of("--port", port), Map.of()));
+        }
+
+        @Test
+        void aPortVariableOutOfRangeIsRefusedNamingTheVariable() {
+            assertEquals("PORT must be 0-65535, was 70000", error(List.of(), Map.of("PORT", "70000")));
+        }
+
+        @Test
+        void anUnknownOptionIsUnknownEvenWithoutAValue() {
+            assertEquals("unknown option: --bogus", error(List.of("--bogus"), Map.of()));
+            assertEquals("unknown option: --bogus", error(List.of("--port", "1", "--bogus"), Map.of()));
+            assertEquals("unknown option: --bogus", error(List.of("--bogus=1"), Map.of()));
+            assertEquals("unknown option: -port", error(List.of("-port", "1"), Map.of()));
+        }
+
+        @Test
+        void anOptionFollowedByAnotherOptionNeedsAValue() {
+            assertEquals("--port needs a value", error(List.of("--port", "--bind", "127.0.0.1"), Map.of()));
+        }
+
+        @Test
+        void aNegativeLimitIsRefusedNamingTheOption() {
+            assertEquals("--max-text must be at least 1, was -1", error(List.of("--max-text", "-1"), Map.of()));
+            assertEquals("--max-user must be at least 1, was 0", error(List.of("--max-user=0"), Map.of()));
+        }
+
+        @Test
+        void everyRangeErrorNamesItsOption() {
+            assertEquals("--history must be 1-1000, was 0", error(List.of("--history", "0"), Map.of()));
+            assertEquals("--max-message-bytes must be 1024-1048576, was 100",
+                    error(List.of("--max-message-bytes", "100"), Map.of()));
+            assertEquals("--rate must be at least 1, was 0", error(List.of("--rate", "0"), Map.of()));
+            assertEquals("--burst must be at least 1, was 0", error(List.of("--burst", "0"), Map.of()));
+            assertEquals("--max-outbound-bytes must be at least 65536, was 10",
+                    error(List.of("--max-outbound-bytes", "10"), Map.of()));
         }
 
         @Test
@@ -169,12 +222,15 @@ class ChatConfigTest {
 
         @Test
         void budgetsAndIntervalsOutOfRangeAreRefused() {
-            assertTrue(error(List.of("--address-rate", "-1"), Map.of()).startsWith("address rate must be at least 0"));
-            assertTrue(error(List.of("--address-burst", "0"), Map.of()).startsWith("address burst"));
-            assertTrue(error(List.of("--room-rate", "0"), Map.of()).startsWith("room rate"));
-            assertTrue(error(List.of("--room-burst", "0"), Map.of()).startsWith("room burst"));
-            assertTrue(error(List.of("--presence-interval-ms", "5"), Map.of()).startsWith("presence interval"));
-            assertTrue(error(List.of("--presence-interval-ms", "60001"), Map.of()).startsWith("presence interval"));
+            assertEquals("--address-rate must be at least 0 (0 = off), was -1",
+                    error(List.of("--address-rate", "-1"), Map.of()));
+            assertEquals("--address-burst must be at least 1, was 0", error(List.of("--address-burst", "0"), Map.of()));
+            assertEquals("--room-rate must be at least 1, was 0", error(List.of("--room-rate", "0"), Map.of()));
+            assertEquals("--room-burst must be at least 1, was 0", error(List.of("--room-burst", "0"), Map.of()));
+            assertEquals("--presence-interval-ms must be 10-60000, was 5",
+                    error(List.of("--presence-interval-ms", "5"), Map.of()));
+            assertEquals("--presence-interval-ms must be 10-60000, was 60001",
+                    error(List.of("--presence-interval-ms", "60001"), Map.of()));
         }
     }
 }

@@ -17,7 +17,7 @@ public final class ProtocolException extends Exception {
 
     /** A violation with a detail appended to its standard description. */
     public ProtocolException(Violation violation, String detail) {
-        super(detail == null ? violation.description() : violation.description() + ": " + detail, null, false, false);
+        super(detail == null ? violation.description() : violation.description() + ": " + detail);
         this.violation = violation;
     }
 

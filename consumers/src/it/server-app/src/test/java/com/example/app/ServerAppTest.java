@@ -1,0 +1,88 @@
+package com.example.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.wsbyhand.server.WebSocketServer;
+
+/** The servers on a free port, driven by the JDK's own WebSocket client. */
+@Timeout(30)
+class ServerAppTest {
+
+    /** Collects the text messages a client receives. */
+    static final class Inbox implements WebSocket.Listener {
+        final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                texts.add(partial.toString());
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        String next() throws InterruptedException {
+            String text = texts.poll(10, TimeUnit.SECONDS);
+            if (text == null) {
+                throw new AssertionError("no message within 10 s");
+            }
+            return text;
+        }
+    }
+
+    private static WebSocket connect(HttpClient http, WebSocketServer server, String path, Inbox inbox) {
+        URI uri = URI.create("ws://127.0.0.1:" + server.port() + path);
+        return http.newWebSocketBuilder().buildAsync(uri, inbox).join();
+    }
+
+    @Test
+    void echoesAText() throws Exception {
+        WebSocketServer server = EchoServer.start(0);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            Inbox inbox = new Inbox();
+            WebSocket ws = connect(http, server, "/echo", inbox);
+            ws.sendText("hello ✓", true).join();
+            assertEquals("hello ✓", inbox.next());
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void chatRoomSendsEveryMessageToEveryone() throws Exception {
+        WebSocketServer server = ChatServer.start(0);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            Inbox alice = new Inbox();
+            WebSocket aliceSocket = connect(http, server, "/chat", alice);
+            assertEquals("welcome, 1 online", alice.next());
+            Inbox bob = new Inbox();
+            WebSocket bobSocket = connect(http, server, "/chat", bob);
+            assertEquals("welcome, 2 online", bob.next());
+
+            aliceSocket.sendText("hi all", true).join();
+            assertEquals("hi all", alice.next());
+            assertEquals("hi all", bob.next());
+
+            server.broadcast(org.wsbyhand.server.PreparedMessage.text("server shutting down"));
+            assertEquals("server shutting down", alice.next());
+            assertEquals("server shutting down", bob.next());
+            aliceSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+            bobSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        } finally {
+            server.close();
+        }
+    }
+}

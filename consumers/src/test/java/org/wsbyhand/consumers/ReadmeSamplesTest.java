@@ -27,6 +27,7 @@ class ReadmeSamplesTest {
     /** The samples README.md must show; a marker removed by accident is a failure too. */
     private static final List<String> REQUIRED = List.of(
             "server-app/pom.xml",
+            "server-app/src/main/resources/logback.xml",
             "server-app/src/main/java/com/example/app/EchoServer.java",
             "server-app/src/main/java/com/example/app/ChatRoom.java",
             "server-app/src/main/java/com/example/app/ChatServer.java",

@@ -9,8 +9,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.wsbyhand.server.PreparedMessage;
 import org.wsbyhand.server.WebSocketServer;
 
 /** The servers on a free port, driven by the JDK's own WebSocket client. */
@@ -42,47 +44,51 @@ class ServerAppTest {
         }
     }
 
-    private static WebSocket connect(HttpClient http, WebSocketServer server, String path, Inbox inbox) {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private WebSocketServer server;
+
+    @AfterEach
+    void stop() {
+        // The server first: its 1001 ends the clients' connections, which HttpClient.close() waits for.
+        if (server != null) {
+            server.close();
+        }
+        http.close();
+    }
+
+    private WebSocket connect(String path, Inbox inbox) {
         URI uri = URI.create("ws://127.0.0.1:" + server.port() + path);
         return http.newWebSocketBuilder().buildAsync(uri, inbox).join();
     }
 
     @Test
     void echoesAText() throws Exception {
-        WebSocketServer server = EchoServer.start(0);
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            Inbox inbox = new Inbox();
-            WebSocket ws = connect(http, server, "/echo", inbox);
-            ws.sendText("hello ✓", true).join();
-            assertEquals("hello ✓", inbox.next());
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
-        } finally {
-            server.close();
-        }
+        server = EchoServer.start(0);
+        Inbox inbox = new Inbox();
+        WebSocket ws = connect("/echo", inbox);
+        ws.sendText("hello ✓", true).join();
+        assertEquals("hello ✓", inbox.next());
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 
     @Test
     void chatRoomSendsEveryMessageToEveryone() throws Exception {
-        WebSocketServer server = ChatServer.start(0);
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            Inbox alice = new Inbox();
-            WebSocket aliceSocket = connect(http, server, "/chat", alice);
-            assertEquals("welcome, 1 online", alice.next());
-            Inbox bob = new Inbox();
-            WebSocket bobSocket = connect(http, server, "/chat", bob);
-            assertEquals("welcome, 2 online", bob.next());
+        server = ChatServer.start(0);
+        Inbox alice = new Inbox();
+        WebSocket aliceSocket = connect("/chat", alice);
+        assertEquals("welcome, 1 online", alice.next());
+        Inbox bob = new Inbox();
+        WebSocket bobSocket = connect("/chat", bob);
+        assertEquals("welcome, 2 online", bob.next());
 
-            aliceSocket.sendText("hi all", true).join();
-            assertEquals("hi all", alice.next());
-            assertEquals("hi all", bob.next());
+        aliceSocket.sendText("hi all", true).join();
+        assertEquals("hi all", alice.next());
+        assertEquals("hi all", bob.next());
 
-            server.broadcast(org.wsbyhand.server.PreparedMessage.text("server shutting down"));
-            assertEquals("server shutting down", alice.next());
-            assertEquals("server shutting down", bob.next());
-            aliceSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
-            bobSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
-        } finally {
-            server.close();
-        }
+        server.broadcast(PreparedMessage.text("server shutting down"));
+        assertEquals("server shutting down", alice.next());
+        assertEquals("server shutting down", bob.next());
+        aliceSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        bobSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 }

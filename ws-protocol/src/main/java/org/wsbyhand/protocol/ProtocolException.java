@@ -26,7 +26,7 @@ public final class ProtocolException extends Exception {
      * @param detail what exactly was wrong, appended to the message
      */
     public ProtocolException(Violation violation, String detail) {
-        super(detail == null ? violation.description() : violation.description() + ": " + detail, null, false, false);
+        super(detail == null ? violation.description() : violation.description() + ": " + detail);
         this.violation = violation;
     }
 

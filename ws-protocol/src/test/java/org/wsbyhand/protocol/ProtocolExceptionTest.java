@@ -26,10 +26,11 @@ class ProtocolExceptionTest {
         }
 
         @Test
-        void hasNoCauseAndNoStackTraceToFill() {
+        void hasNoCauseAndKeepsItsStackTrace() {
             ProtocolException e = new ProtocolException(Violation.FRAME_TOO_BIG);
             assertNull(e.getCause());
-            assertEquals(0, e.getStackTrace().length);
+            // An uncaught one must say where it was thrown, not just print one line.
+            assertEquals(getClass().getName(), e.getStackTrace()[0].getClassName());
         }
     }
 }

@@ -82,7 +82,7 @@ public final class DeflateNegotiation {
         private static final long serialVersionUID = 1L;
 
         InvalidParameters(String message) {
-            super(message, null, false, false);
+            super(message);
         }
     }
 

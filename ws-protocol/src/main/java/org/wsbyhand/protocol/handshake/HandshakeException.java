@@ -17,8 +17,8 @@ import java.util.Objects;
  * answered with (for example 404, or 101 when the 101 response itself was wrong), or 0 when no
  * status line was parsed.
  *
- * <p>These exceptions describe a peer's input, which may be hostile and frequent, so they carry
- * no stack trace.
+ * <p>These exceptions keep their stack trace, so that one thrown out of an application's own
+ * handshake code says where; filling it in costs only when a peer broke a rule.
  */
 public final class HandshakeException extends Exception {
 
@@ -39,7 +39,7 @@ public final class HandshakeException extends Exception {
      * @param headers extra fields for the error response
      */
     public HandshakeException(HandshakeFailure failure, int status, String reason, Headers headers) {
-        super(Objects.requireNonNull(reason, "reason"), null, false, false);
+        super(Objects.requireNonNull(reason, "reason"));
         this.failure = Objects.requireNonNull(failure, "failure");
         if (status != 0 && (status < 100 || status > 999)) {
             throw new IllegalArgumentException("status is neither 0 nor three digits: " + status);

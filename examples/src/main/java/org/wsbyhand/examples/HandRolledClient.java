@@ -15,8 +15,6 @@ import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.Limits;
-import org.wsbyhand.protocol.ProtocolException;
-import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.handshake.ClientHandshake;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HttpHeadParser;
@@ -46,7 +44,7 @@ public final class HandRolledClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final Connection connection = new Connection(Role.CLIENT);
+    private final Connection connection = Connection.client();
     private final Object lock = new Object();
     /** Bytes read from the socket and not yet decoded; used by the receiving thread only. */
     private final ByteBuffer buffer;
@@ -158,6 +156,9 @@ public final class HandRolledClient implements AutoCloseable {
                         case Event.Ping ping -> { } // the connection queued the pong
                         case Event.Pong pong -> { }
                         case Event.Close close -> { } // and the echoing close frame, unless we sent ours first
+                        case Event.Failure failure -> // the server broke a rule: a close frame with its code is queued
+                            System.getLogger(HandRolledClient.class.getName()).log(System.Logger.Level.INFO,
+                                    "the server broke the protocol: {0}", failure.exception().getMessage());
                     }
                 }
                 flush();
@@ -202,14 +203,7 @@ public final class HandRolledClient implements AutoCloseable {
     }
 
     private void decode() {
-        try {
-            connection.receive(buffer);
-        } catch (ProtocolException e) {
-            // The server broke a rule: the connection queued a close frame with e.closeCode() and is
-            // CLOSED once the events decoded before the violation are polled.
-            System.getLogger(HandRolledClient.class.getName())
-                    .log(System.Logger.Level.INFO, "the server broke the protocol: {0}", e.getMessage());
-        }
+        connection.receive(buffer); // a violation by the server comes out of pollEvent as Event.Failure
     }
 
     /** Writes what the connection queued; its buffers may be heap or direct. */

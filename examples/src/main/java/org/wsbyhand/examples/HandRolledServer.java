@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.Limits;
-import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HandshakeResult;
@@ -116,13 +115,9 @@ public final class HandRolledServer implements AutoCloseable {
             socket.setSoTimeout(IDLE_TIMEOUT_MILLIS);
 
             // The data transfer: the buffer still holds any frames the client sent right after its head.
-            Connection connection = new Connection(Role.SERVER, LIMITS);
+            Connection connection = Connection.builder(Role.SERVER).limits(LIMITS).build();
             while (true) {
-                try {
-                    connection.receive(buffer);
-                } catch (ProtocolException e) {
-                    LOG.log(Level.INFO, "failing connection {0}: {1}", socket.getRemoteSocketAddress(), e.getMessage());
-                }
+                connection.receive(buffer);
                 for (Event event; (event = connection.pollEvent()) != null; ) {
                     switch (event) {
                         case Event.Text text -> connection.sendText(text.text());
@@ -130,14 +125,17 @@ public final class HandRolledServer implements AutoCloseable {
                         case Event.Ping ping -> { } // Connection queued the pong.
                         case Event.Pong pong -> { }
                         case Event.Close close -> { } // Connection queued the echoing close frame.
+                        case Event.Failure failure -> // Connection queued a close frame with the violation's code.
+                            LOG.log(Level.INFO, "failing connection {0}: {1}", socket.getRemoteSocketAddress(),
+                                    failure.exception().getMessage());
                     }
                 }
                 for (ByteBuffer bytes; (bytes = connection.pollOutbound()) != null; ) {
                     write(out, bytes);
                 }
                 out.flush();
-                if (connection.state() == Connection.State.CLOSED) {
-                    return; // Section 7.1.1: the server closes the TCP connection first.
+                if (connection.transportAction() != Connection.TransportAction.KEEP_OPEN) {
+                    return; // CLOSE for a server (section 7.1.1: it closes the TCP connection first).
                 }
                 if (buffer.hasRemaining()) {
                     continue; // the connection paused after large messages: the rest of this read is next

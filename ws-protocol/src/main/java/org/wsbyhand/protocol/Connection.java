@@ -11,13 +11,28 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
  * One WebSocket connection after the opening handshake, as a pure state machine (RFC 6455 sections
  * 5-7): bytes received go in through {@link #receive}, events come out of {@link #pollEvent} and
  * bytes to write come out of {@link #pollOutbound}. It never blocks, never reads a clock and never
- * calls application code; timeouts, sockets and threads belong to the caller.
+ * calls application code; timeouts, sockets and threads belong to the caller. Create one with
+ * {@link #server()}, {@link #client()} or {@link #builder(Role)}.
  *
  * <p>What it does by itself: reassembles fragmented messages (control frames may come between the
  * fragments), validates text as UTF-8 while it arrives so that an invalid message fails at its first
  * bad byte, enforces the frame and message size limits before buffering, answers pings with pongs,
  * echoes the peer's close frame, and fails the connection with the right close code on every
  * protocol violation.
+ *
+ * <p><b>How a connection ends.</b> The stream of events ends with at most one terminal event: the
+ * peer's {@link Event.Close} or an {@link Event.Failure} (the peer broke the protocol or a limit).
+ * {@link #receive} never throws for what the peer sent; decoding simply stops after the terminal
+ * event. The terminal event comes after every event decoded before it and takes effect when it is
+ * polled: only then is the echoing close frame (or, for a failure, the close frame with the
+ * violation's code) queued, so whatever the caller sends in answer to the earlier events goes out
+ * before it, in wire order. {@link #state()} says who closed first ({@link State#CLOSE_SENT} while
+ * this side waits for the peer's close), {@link #ending()} how it ended once {@link State#CLOSED}.
+ *
+ * <p><b>The transport.</b> The connection also says what the caller does with the transport
+ * (RFC 6455 section 7.1.1): {@link #transportAction()} once the outbound bytes are written, and
+ * {@link #closeDeadlineStarted()} from the moment this side's close frame is queued, after which
+ * the caller bounds with its own timer how long it waits for the peer.
  *
  * <p><b>permessage-deflate (RFC 7692).</b> A connection created with a {@link PerMessageDeflate}
  * accepts RSV1 on the first frame of a data message and inflates such messages as their frames
@@ -29,26 +44,63 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
  * {@link org.wsbyhand.protocol.deflate.DeflateOptions#minMessageSize()} bytes are sent compressed,
  * with RSV1; smaller ones and control frames never are. Fragmented messages ({@link #sendFrame}
  * with {@code fin} false on the first frame) are always compressed, as one DEFLATE stream with RSV1
- * on the first fragment only, because their total size is unknown when the first fragment goes out. The connection owns the
- * {@code PerMessageDeflate} and ends its native zlib memory when it reaches {@link State#CLOSED}
- * (close handshake done, failure applied, or {@link #transportClosed()}) or on {@link #release()};
- * a caller must call one of those when the connection ends, abnormal ends included.
+ * on the first fragment only, because their total size is unknown when the first fragment goes out.
+ * The connection owns the {@code PerMessageDeflate} and ends its native zlib memory when it reaches
+ * {@link State#CLOSED} (a terminal event polled, or {@link #transportClosed()}) or on
+ * {@link #release()}; a caller must call one of those when the connection ends, abnormal ends included.
  *
  * <p>Not thread-safe: a caller that sends from several threads serializes calls with a lock.
  */
 public final class Connection {
 
-    /** The state of the closing handshake. */
+    /** Where the closing handshake is, and who started it. */
     public enum State {
-        /** Messages flow both ways. */
+        /** Messages flow both ways. A terminal event may be waiting to be polled. */
         OPEN,
         /**
-         * This side sent a close frame and waits for the peer's. Messages still arrive and pings are
-         * still answered (section 5.5.2), but the caller can send nothing more.
+         * This side sent the first close frame and waits for the peer's. Messages still arrive but
+         * are not delivered, pings are still answered (section 5.5.2), and the caller can send
+         * nothing more.
          */
-        CLOSING,
-        /** Both close frames were exchanged, or the connection failed. Nothing more is sent. */
+        CLOSE_SENT,
+        /**
+         * Nothing more is sent or received: the closing handshake completed, the connection failed,
+         * or the transport ended. {@link #ending()} says which.
+         */
         CLOSED
+    }
+
+    /** How a {@link State#CLOSED} connection ended. */
+    public enum Ending {
+        /** This side sent the first close frame and the peer answered it: a clean close started here. */
+        LOCAL_CLOSE,
+        /** The peer sent the first close frame and this side answered it: a clean close started by the peer. */
+        PEER_CLOSE,
+        /** The peer broke the protocol or a limit ({@link Event.Failure}); this side failed the connection. */
+        FAILURE,
+        /** The transport ended ({@link #transportClosed()}) before the closing handshake completed. */
+        TRANSPORT_ENDED
+    }
+
+    /**
+     * What the caller does with the transport once every outbound buffer is written (RFC 6455 7.1.1).
+     */
+    public enum TransportAction {
+        /** Keep reading and writing: the connection is open or waits for the peer's close frame. */
+        KEEP_OPEN,
+        /**
+         * A client after the closing handshake or a failure: shut down the output (TCP half-close)
+         * and wait for the server to close the transport, at most until the close deadline (see
+         * {@link #closeDeadlineStarted()}), then close it.
+         */
+        SHUT_DOWN_OUTPUT,
+        /**
+         * Close the transport: a server after the closing handshake or a failure (it closes the TCP
+         * connection first), or either side once the transport ended. A server may first half-close
+         * and drain the input briefly so that unread bytes do not make the kernel reset the connection
+         * before the close frame arrives.
+         */
+        CLOSE
     }
 
     /** Payloads up to this size are copied behind their header into one buffer, saving a write. */
@@ -67,22 +119,19 @@ public final class Connection {
     private long outboundBytes;
 
     private State state = State.OPEN;
+    /** How the connection ended; null until {@link State#CLOSED}. */
+    private Ending ending;
     private CloseCode closeCode;
     private String closeReason = "";
-    private boolean closeReceived;
-    /** This side started the closing handshake ({@link #close}): no more messages are delivered. */
-    private boolean closeSent;
-
-    /*
-     * Terminal transitions wait for the events decoded before them, so that whatever the caller
-     * sends in answer to those events goes out before the close frame, in wire order. The peer's
-     * close takes effect when its Close event is polled; a violation when the caller polls past the
-     * last event decoded before it (or asks for outbound bytes or the state with no event left).
+    /**
+     * The peer's close or the failure that ended receiving, null while decoding goes on. It waits
+     * at the end of {@link #events} until polled, and then takes effect.
      */
-    private ClosePayload pendingPeerClose;
-    private ProtocolException pendingFailure;
-    private int eventsBeforeFailure;
-    private boolean failureDue;
+    private Event terminal;
+    /** This side's close frame is queued (by {@link #close}, as the echo, or for a failure). */
+    private boolean closeFrameQueued;
+    /** {@link #transportClosed()} was called. */
+    private boolean transportEnded;
 
     /** The opcode of the fragmented message being sent, or null. */
     private Opcode sendingFragmented;
@@ -91,51 +140,6 @@ public final class Connection {
     private final PerMessageDeflate deflate;
     /** Whether the fragmented message being sent is compressed. */
     private boolean sendingCompressed;
-
-    /**
-     * A connection with the default limits. Client connections take their mask keys from
-     * {@link MaskKeys#secureRandom()}.
-     *
-     * @param role whether this is the client or the server end
-     */
-    public Connection(Role role) {
-        this(builder(role));
-    }
-
-    /**
-     * A connection with the given limits.
-     *
-     * @param role whether this is the client or the server end
-     * @param limits the frame and message size limits to enforce
-     */
-    public Connection(Role role, Limits limits) {
-        this(builder(role).limits(limits));
-    }
-
-    /**
-     * A connection whose client frames take their mask keys from {@code maskKeys} (unused by servers).
-     *
-     * @param role whether this is the client or the server end
-     * @param limits the frame and message size limits to enforce
-     * @param maskKeys the source of the client's mask keys
-     */
-    public Connection(Role role, Limits limits, MaskKeys maskKeys) {
-        this(builder(role).limits(limits).maskKeys(maskKeys));
-    }
-
-    /**
-     * A connection that negotiated permessage-deflate (RFC 7692): {@code deflate} holds the agreed
-     * parameters and this side's level and minimum message size. The connection takes ownership of
-     * {@code deflate} and closes it when it ends (see the class comment).
-     *
-     * @param role whether this is the client or the server end
-     * @param limits the frame and message size limits to enforce
-     * @param maskKeys the source of the client's mask keys
-     * @param deflate the negotiated permessage-deflate state, owned by the connection from now on
-     */
-    public Connection(Role role, Limits limits, MaskKeys maskKeys, PerMessageDeflate deflate) {
-        this(builder(role).limits(limits).maskKeys(maskKeys).deflate(requireDeflate(deflate)));
-    }
 
     private Connection(Builder builder) {
         if (builder.role == Role.CLIENT && builder.maskKeys == null) {
@@ -154,6 +158,27 @@ public final class Connection {
     }
 
     /**
+     * A server connection with the default {@link Limits}, no extension and an unlimited memory
+     * budget; the same as {@code builder(Role.SERVER).build()}.
+     *
+     * @return a new server connection in state {@link State#OPEN}
+     */
+    public static Connection server() {
+        return builder(Role.SERVER).build();
+    }
+
+    /**
+     * A client connection with the default {@link Limits}, mask keys from
+     * {@link MaskKeys#secureRandom()}, no extension and an unlimited memory budget; the same as
+     * {@code builder(Role.CLIENT).build()}.
+     *
+     * @return a new client connection in state {@link State#OPEN}
+     */
+    public static Connection client() {
+        return builder(Role.CLIENT).build();
+    }
+
+    /**
      * A builder for a connection of {@code role}, with the default {@link Limits}, mask keys from
      * {@link MaskKeys#secureRandom()} for clients, no extension and an unlimited memory budget.
      *
@@ -162,13 +187,6 @@ public final class Connection {
      */
     public static Builder builder(Role role) {
         return new Builder(role);
-    }
-
-    private static PerMessageDeflate requireDeflate(PerMessageDeflate deflate) {
-        if (deflate == null) {
-            throw new IllegalArgumentException("deflate is required; use another constructor without the extension");
-        }
-        return deflate;
     }
 
     /** Collects what a {@link Connection} is made of; {@link #build()} checks it. */
@@ -254,9 +272,13 @@ public final class Connection {
 
     /**
      * Consumes the remaining bytes of {@code data} (any chunking: part of a frame, many frames).
-     * Complete messages and control frames become events; pings are answered and the peer's close
-     * is echoed in the outbound queue. Payload bytes may be unmasked in place in {@code data}.
-     * Bytes after the peer's close frame, and all bytes once {@link State#CLOSED}, are ignored.
+     * Complete messages and control frames become events; pings are answered at once. Payload bytes
+     * may be unmasked in place in {@code data}.
+     *
+     * <p>The peer's close frame, or a violation of the protocol or a limit, becomes the last event
+     * ({@link Event.Close}, {@link Event.Failure}); decoding stops there for good and the rest of
+     * {@code data}, like all bytes once {@link State#CLOSED}, is ignored. Nothing is thrown for what
+     * the peer sent.
      *
      * <p>One exception keeps a burst of messages from piling up: when the messages decoded and not
      * yet polled hold more than {@link Limits#maxMessageSize()} bytes of buffers (a few KB of
@@ -265,39 +287,32 @@ public final class Connection {
      * again while {@code data.hasRemaining()}.
      *
      * @param data the bytes read from the transport; its position moves past the bytes consumed
-     * @throws ProtocolException when the peer broke the protocol or a limit. Decoding stops there
-     *     for good. The events decoded before the violation can still be polled and answered; once
-     *     they are (when {@link #pollEvent} returns null, or at once if there were none), the
-     *     connection queues a close frame with the violation's code (unless it had sent one already)
-     *     and is {@link State#CLOSED}. The caller then writes the outbound bytes and closes the
-     *     transport.
      */
-    public void receive(ByteBuffer data) throws ProtocolException {
-        if (state == State.CLOSED || closeReceived || pendingFailure != null) {
+    public void receive(ByteBuffer data) {
+        if (state == State.CLOSED || terminal != null) {
             data.position(data.limit());
             return;
         }
         try {
             decoder.decode(data, receiver);
         } catch (ProtocolException e) {
-            pendingFailure = e;
-            eventsBeforeFailure = events.size();
-            failureDue = eventsBeforeFailure == 0;
-            data.position(data.limit());
-            settle();
-            throw e;
+            Event.Failure failure = new Event.Failure(e);
+            terminal = failure;
+            events.addLast(failure);
         }
-        if (closeReceived) {
+        if (terminal != null) {
             data.position(data.limit());
         }
     }
 
     /**
-     * The next event, or {@code null} when there is none. When the peer's close frame arrives
-     * behind other events, polling its {@link Event.Close} queues the echoing close frame and makes
-     * the connection {@link State#CLOSED}; with no event before it, that happens at once. Once this
-     * side has started the closing handshake ({@link State#CLOSING}), no more text or binary
-     * messages are delivered, not even ones already decoded.
+     * The next event, or {@code null} when there is none. Polling a terminal event makes it take
+     * effect: for the peer's {@link Event.Close}, the echoing close frame is queued (unless this side
+     * sent its close first) and the connection is {@link State#CLOSED}; for an {@link Event.Failure},
+     * a close frame with the violation's code is queued (unless this side sent its close already)
+     * and the connection is {@link State#CLOSED}. Once this side has sent its close frame
+     * ({@link State#CLOSE_SENT}), no more text or binary messages are delivered, not even ones
+     * already decoded.
      *
      * <p>The bytes of the messages returned stay counted against the {@link MemoryBudget} until
      * this method returns null: the caller is then taken to be done with them.
@@ -306,23 +321,15 @@ public final class Connection {
      */
     public Event pollEvent() {
         while (true) {
-            if (pendingFailure != null) {
-                if (eventsBeforeFailure == 0) {
-                    failureDue = true;
-                    settle();
-                    return null;
-                }
-                eventsBeforeFailure--;
-            }
             Event event = events.pollFirst();
             if (event == null) {
                 // The caller is done with every message it was given: their buffers no longer count.
                 assembler.eventsTaken();
                 return null;
             }
-            if (event instanceof Event.Close) {
-                applyPeerClose();
-            } else if (closeSent && (event instanceof Event.Text || event instanceof Event.Binary)) {
+            if (event == terminal) {
+                applyTerminal();
+            } else if (closeFrameQueued && (event instanceof Event.Text || event instanceof Event.Binary)) {
                 continue; // this side has closed: messages still queued are not delivered
             }
             return event;
@@ -330,61 +337,57 @@ public final class Connection {
     }
 
     /**
-     * Tells the connection the transport ended (EOF or error). Moves to {@link State#CLOSED}; when no
-     * close handshake completed, {@link #closeCode()} becomes 1006 (section 7.1.5).
+     * Tells the connection the transport ended (EOF or error). Moves to {@link State#CLOSED}. When
+     * no closing handshake completed, {@link #ending()} becomes {@link Ending#TRANSPORT_ENDED} and
+     * {@link #closeCode()} 1006 (section 7.1.5), or the peer's code when its close frame had arrived
+     * but was not polled yet; a failure not polled yet ends the connection as {@link Ending#FAILURE}
+     * with its code. Events not polled yet can still be polled.
      */
     public void transportClosed() {
+        transportEnded = true;
         release();
         if (state == State.CLOSED) {
             return;
         }
-        if (pendingFailure != null) {
-            closeCode = pendingFailure.closeCode();
-            closeReason = pendingFailure.violation().description();
-        } else if (pendingPeerClose != null) {
-            closeCode = pendingPeerClose.code();
-            closeReason = pendingPeerClose.reason();
+        if (terminal instanceof Event.Failure failure) {
+            end(Ending.FAILURE, failure.closeCode(), failure.violation().description());
+        } else if (terminal instanceof Event.Close close) {
+            end(Ending.TRANSPORT_ENDED, close.code(), close.reason());
         } else {
-            closeCode = CloseCode.ABNORMAL_CLOSURE;
-            closeReason = "";
+            end(Ending.TRANSPORT_ENDED, CloseCode.ABNORMAL_CLOSURE, "");
         }
-        pendingFailure = null;
-        pendingPeerClose = null;
-        state = State.CLOSED;
     }
 
-    /** Applies a pending failure once the caller polled past the events decoded before it. */
-    private void settle() {
-        if (pendingFailure == null || !failureDue) {
-            return;
+    /**
+     * The terminal event was polled. The peer's close is answered with a close frame echoing its
+     * status code (section 5.5.1); a failure is answered with a close frame carrying the violation's
+     * code (section 7.1.7). Either one only if this side has not sent its close frame yet.
+     */
+    private void applyTerminal() {
+        if (state == State.CLOSED) {
+            return; // the transport ended first
         }
-        ProtocolException e = pendingFailure;
-        pendingFailure = null;
-        events.clear();
-        if (state == State.OPEN) {
-            queueControl(Opcode.CLOSE, ClosePayload.encode(e.closeCode(), e.violation().description()));
+        if (terminal instanceof Event.Close close) {
+            if (!closeFrameQueued) {
+                boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
+                queueCloseFrame(hasStatus ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
+            }
+            end(state == State.CLOSE_SENT ? Ending.LOCAL_CLOSE : Ending.PEER_CLOSE, close.code(), close.reason());
+        } else {
+            Event.Failure failure = (Event.Failure) terminal;
+            String description = failure.violation().description();
+            if (!closeFrameQueued) {
+                queueCloseFrame(ClosePayload.encode(failure.closeCode(), description));
+            }
+            end(Ending.FAILURE, failure.closeCode(), description);
         }
-        closeCode = e.closeCode();
-        closeReason = e.violation().description();
-        state = State.CLOSED;
-        resetMessage();
-        release();
     }
 
-    /** Section 5.5.1: reply to the peer's close with a close frame echoing its status code. */
-    private void applyPeerClose() {
-        ClosePayload close = pendingPeerClose;
-        pendingPeerClose = null;
-        if (close == null || state == State.CLOSED) {
-            return;
-        }
-        if (state == State.OPEN) {
-            boolean hasStatus = !close.code().equals(CloseCode.NO_STATUS_RECEIVED);
-            queueControl(Opcode.CLOSE, hasStatus ? ClosePayload.encode(close.code(), "") : ByteBuffer.allocate(0));
-        }
+    private void end(Ending how, CloseCode code, String reason) {
         state = State.CLOSED;
-        closeCode = close.code();
-        closeReason = close.reason();
+        ending = how;
+        closeCode = code;
+        closeReason = reason;
         release();
     }
 
@@ -399,7 +402,6 @@ public final class Connection {
      * @return the next buffer to write, or {@code null} when nothing is waiting
      */
     public ByteBuffer pollOutbound() {
-        settle();
         ByteBuffer next = outbound.pollFirst();
         if (next != null) {
             outboundBytes -= next.remaining();
@@ -412,13 +414,17 @@ public final class Connection {
         return events.size();
     }
 
+    /** The last event waiting to be polled, or null; for tests that look at a terminal event before polling it. */
+    Event lastEvent() {
+        return events.peekLast();
+    }
+
     /**
      * Whether {@link #pollOutbound} has something.
      *
      * @return {@code true} when at least one buffer is waiting to be written
      */
     public boolean hasOutbound() {
-        settle();
         return !outbound.isEmpty();
     }
 
@@ -428,7 +434,6 @@ public final class Connection {
      * @return the number of bytes queued and not yet handed out by {@link #pollOutbound}
      */
     public long outboundBytes() {
-        settle();
         return outboundBytes;
     }
 
@@ -555,8 +560,9 @@ public final class Connection {
     }
 
     /**
-     * Starts the closing handshake: queues a close frame and moves to {@link State#CLOSING}. Does
-     * nothing unless {@link State#OPEN}.
+     * Starts the closing handshake: queues a close frame and moves to {@link State#CLOSE_SENT}; the
+     * close deadline starts now ({@link #closeDeadlineStarted()}). Does nothing unless
+     * {@link State#OPEN}.
      *
      * @param code the close code to send
      * @param reason the reason to send, at most 123 UTF-8 bytes; may be empty
@@ -568,9 +574,8 @@ public final class Connection {
         if (state != State.OPEN) {
             return;
         }
-        queueControl(Opcode.CLOSE, payload);
-        state = State.CLOSING;
-        closeSent = true;
+        queueCloseFrame(payload);
+        state = State.CLOSE_SENT;
         resetMessage(); // a message in progress will not be delivered: give its buffer back now
         receiver.dropRestOfDataFrame();
         closeCode = code;
@@ -580,12 +585,12 @@ public final class Connection {
     // ---------------------------------------------------------------- state
 
     /**
-     * The current state.
+     * The current state: {@link State#OPEN}, {@link State#CLOSE_SENT} when this side closed first,
+     * or {@link State#CLOSED}. A terminal event changes it only when polled.
      *
      * @return the connection's state
      */
     public State state() {
-        settle();
         return state;
     }
 
@@ -595,19 +600,18 @@ public final class Connection {
      * @return {@code true} while the state is {@link State#OPEN}
      */
     public boolean isOpen() {
-        settle();
         return state == State.OPEN;
     }
 
     /**
-     * The close code to report: the peer's code once its close frame arrived (1005 when it had
-     * none), otherwise the code this side closed or failed with, or 1006 when the transport ended
-     * without a close handshake. {@code null} while nothing of the sort has happened.
+     * The close code to report: the peer's code once its {@link Event.Close} was polled (1005 when
+     * its close frame had none), otherwise the code this side closed with ({@link #close}) or failed
+     * with (once the {@link Event.Failure} was polled), or 1006 when the transport ended without a
+     * close handshake. {@code null} while nothing of the sort has happened.
      *
      * @return the close code, or {@code null} while the connection has not started to close
      */
     public CloseCode closeCode() {
-        settle();
         return closeCode;
     }
 
@@ -621,12 +625,55 @@ public final class Connection {
     }
 
     /**
-     * Whether the peer's close frame arrived.
+     * Whether the peer's close frame arrived (its {@link Event.Close} may still wait to be polled).
      *
      * @return {@code true} once the peer's close frame was received
      */
     public boolean closeReceived() {
-        return closeReceived;
+        return terminal instanceof Event.Close;
+    }
+
+    /**
+     * How the connection ended: {@code null} until {@link State#CLOSED}, then who closed first, or
+     * that it failed or the transport ended.
+     *
+     * @return how the connection ended, or {@code null} while it has not
+     */
+    public Ending ending() {
+        return ending;
+    }
+
+    /**
+     * Whether the caller should now bound with a timer how long it waits for the transport to end:
+     * {@code true} from the moment this side's close frame is queued (by {@link #close}, as the echo
+     * of the peer's close, or for a failure). Once it turns true it stays true. The connection reads
+     * no clock; the caller owns the timer and, when it expires, closes the transport and calls
+     * {@link #transportClosed()}.
+     *
+     * @return {@code true} once this side's close frame is queued
+     */
+    public boolean closeDeadlineStarted() {
+        return closeFrameQueued;
+    }
+
+    /**
+     * What to do with the transport once every buffer from {@link #pollOutbound} is written,
+     * following RFC 6455 section 7.1.1: {@link TransportAction#KEEP_OPEN} until {@link State#CLOSED};
+     * then {@link TransportAction#CLOSE} for a server (it closes the TCP connection first) and
+     * {@link TransportAction#SHUT_DOWN_OUTPUT} for a client (it waits for the server to close); and
+     * {@link TransportAction#CLOSE} for both once the transport ended ({@link Ending#TRANSPORT_ENDED},
+     * or {@link #transportClosed()} called for any other reason).
+     *
+     * @return what to do with the transport now
+     */
+    public TransportAction transportAction() {
+        if (state != State.CLOSED) {
+            return TransportAction.KEEP_OPEN;
+        }
+        if (role == Role.SERVER || ending == Ending.TRANSPORT_ENDED || transportEnded) {
+            return TransportAction.CLOSE;
+        }
+        return TransportAction.SHUT_DOWN_OUTPUT;
     }
 
     /**
@@ -692,7 +739,6 @@ public final class Connection {
     // ---------------------------------------------------------------- internals
 
     private void checkOpen() {
-        settle();
         if (state != State.OPEN) {
             throw new IllegalStateException("connection is " + state);
         }
@@ -714,6 +760,11 @@ public final class Connection {
 
     private void queueControl(Opcode opcode, ByteBuffer payload) {
         queueData(true, opcode, payload);
+    }
+
+    private void queueCloseFrame(ByteBuffer payload) {
+        queueControl(Opcode.CLOSE, payload);
+        closeFrameQueued = true;
     }
 
     /**
@@ -791,7 +842,7 @@ public final class Connection {
                 controlSize = 0;
                 return;
             }
-            if (state == State.CLOSING) {
+            if (state == State.CLOSE_SENT) {
                 // This side sent its close: data is read and dropped until the peer's close arrives
                 // (RFC 6455 5.5.1 lets it come after more data), without reassembling or inflating it.
                 discarding = true;
@@ -881,13 +932,9 @@ public final class Connection {
                     ClosePayload close = ClosePayload.parse(payload, controlSize);
                     // Nothing after the close frame counts (section 5.5.1); the echo goes out when
                     // the caller polls the Close event, after its answers to earlier messages.
-                    closeReceived = true;
-                    pendingPeerClose = close;
                     resetMessage();
-                    if (events.isEmpty()) {
-                        applyPeerClose();
-                    }
-                    events.addLast(new Event.Close(close.code(), close.reason()));
+                    terminal = new Event.Close(close.code(), close.reason());
+                    events.addLast(terminal);
                     return false;
                 }
             }

@@ -5,7 +5,9 @@ import java.util.HexFormat;
 
 /**
  * What a {@link Connection} tells its caller after consuming bytes: a complete message, a control
- * frame, or the peer's close. Events are immutable; the arrays they carry belong to the receiver.
+ * frame, the peer's close or a failure. {@link Close} and {@link Failure} are terminal: at most one
+ * of them comes, always last, and it takes effect when polled. Events are immutable; the arrays
+ * they carry belong to the receiver.
  */
 public sealed interface Event {
 
@@ -90,4 +92,40 @@ public sealed interface Event {
      * @param reason the peer's close reason, empty when none
      */
     record Close(CloseCode code, String reason) implements Event {}
+
+    /**
+     * The peer broke the protocol or a limit (RFC 6455 section 7.1.7, "fail the WebSocket
+     * connection"). It comes after every event decoded before the violation. When it is polled,
+     * the connection queues a close frame with {@link #closeCode()} (unless it had sent its close
+     * frame already) and is {@link Connection.State#CLOSED}; the caller writes the outbound bytes
+     * and handles the transport as {@link Connection#transportAction()} says.
+     *
+     * @param exception the violation, with a detail message for logs
+     */
+    record Failure(ProtocolException exception) implements Event {
+        /** Requires the exception. */
+        public Failure {
+            if (exception == null) {
+                throw new IllegalArgumentException("exception is required");
+            }
+        }
+
+        /**
+         * The rule the peer broke.
+         *
+         * @return the violation
+         */
+        public Violation violation() {
+            return exception.violation();
+        }
+
+        /**
+         * The close code the connection fails with.
+         *
+         * @return the violation's close code
+         */
+        public CloseCode closeCode() {
+            return exception.closeCode();
+        }
+    }
 }

@@ -2,7 +2,8 @@ package org.wsbyhand.protocol;
 
 /**
  * The remote peer broke the protocol. Carries the {@link Violation} (and so the close code the
- * connection fails with) and a detail message for logs. Local misuse of the API, such as sending
+ * connection fails with) and a detail message for logs. A {@link Connection} does not throw it but
+ * delivers it in an {@link Event.Failure}; the framing layer and the decompressor throw it. Local misuse of the API, such as sending
  * after close, is an {@link IllegalStateException} instead.
  */
 public final class ProtocolException extends Exception {

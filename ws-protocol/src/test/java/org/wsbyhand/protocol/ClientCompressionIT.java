@@ -118,7 +118,7 @@ class ClientCompressionIT {
         assertEquals(bits, agreed.clientMaxWindowBits(), "the server's answer: " + result.response().headers().all("Sec-WebSocket-Extensions"));
         PerMessageDeflate deflate = new PerMessageDeflate(Role.CLIENT, agreed, options);
         assertEquals(bits, deflate.sendWindowBits());
-        Connection connection = new Connection(Role.CLIENT, Limits.defaults(), MaskKeys.secureRandom(), deflate);
+        Connection connection = Connection.builder(Role.CLIENT).deflate(deflate).build();
         if (buffer.hasRemaining()) {
             connection.receive(buffer);
         }

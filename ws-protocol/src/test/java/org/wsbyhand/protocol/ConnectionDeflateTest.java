@@ -3,6 +3,7 @@ package org.wsbyhand.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,15 +39,15 @@ class ConnectionDeflateTest {
     }
 
     static Connection server(PerMessageDeflate deflate) {
-        return new Connection(Role.SERVER, Limits.defaults(), null, deflate);
+        return Connection.builder(Role.SERVER).deflate(deflate).build();
     }
 
     static Connection server(PerMessageDeflate deflate, Limits limits) {
-        return new Connection(Role.SERVER, limits, null, deflate);
+        return Connection.builder(Role.SERVER).limits(limits).deflate(deflate).build();
     }
 
     static Connection client(PerMessageDeflate deflate) {
-        return new Connection(Role.CLIENT, Limits.defaults(), MaskKeys.fixed(MASK), deflate);
+        return Connection.builder(Role.CLIENT).maskKeys(MaskKeys.fixed(MASK)).deflate(deflate).build();
     }
 
     /** Everything the connection queued, as one array. */
@@ -172,32 +173,31 @@ class ConnectionDeflateTest {
             Connection server = server(deflate(Role.SERVER));
             byte[] wire = concat(clientFrame(false, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd")),
                     clientFrame(true, Frame.RSV1, Opcode.CONTINUATION, hex("c9 c9 07 00")));
-            ProtocolException e = assertThrows(ProtocolException.class, () -> server.receive(ByteBuffer.wrap(wire)));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(wire));
             assertEquals(Violation.COMPRESSED_CONTINUATION, e.violation());
+            assertEquals(new Event.Failure(e), server.pollEvent()); // takes effect when polled
             assertEquals(CloseCode.PROTOCOL_ERROR, server.closeCode());
         }
 
         @Test
         void rsv1OnAControlFrameFailsWith1002() {
             Connection server = server(deflate(Role.SERVER));
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.PING, new byte[0]))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.PING, new byte[0])));
             assertEquals(Violation.RESERVED_BITS, e.violation());
         }
 
         @Test
         void rsv1WithoutTheExtensionFailsWith1002() {
-            Connection server = new Connection(Role.SERVER);
-            ProtocolException e = assertThrows(ProtocolException.class, () -> server.receive(
-                    ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00")))));
+            Connection server = Connection.server();
+            ProtocolException e = Peer.receiveFailing(server,
+                    ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00"))));
             assertEquals(Violation.RESERVED_BITS, e.violation());
         }
 
         @Test
         void rsv2StaysReservedWithTheExtension() {
             Connection server = server(deflate(Role.SERVER));
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, 2, Opcode.TEXT, new byte[0]))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, 2, Opcode.TEXT, new byte[0])));
             assertEquals(Violation.RESERVED_BITS, e.violation());
         }
 
@@ -236,10 +236,10 @@ class ConnectionDeflateTest {
             assertTrue(bomb.length < 20_000, "a few KB on the wire: " + bomb.length);
             Connection server = server(deflate(Role.SERVER), Limits.defaults().withMaxMessageSize(64 * 1024));
 
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.BINARY, bomb))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.BINARY, bomb)));
 
             assertEquals(Violation.MESSAGE_TOO_BIG, e.violation());
+            assertEquals(new Event.Failure(e), server.pollEvent()); // the only event: nothing was delivered
             assertEquals(CloseCode.MESSAGE_TOO_BIG, server.closeCode());
             assertNull(server.pollEvent());
             List<Frame> sent = assertDoesNotThrowFrames(drain(server));
@@ -258,7 +258,7 @@ class ConnectionDeflateTest {
             long thread = Thread.currentThread().threadId();
 
             long before = threads.getThreadAllocatedBytes(thread);
-            assertThrows(ProtocolException.class, () -> server.receive(ByteBuffer.wrap(frame)));
+            Peer.receiveFailing(server, ByteBuffer.wrap(frame));
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
             // The limit is 1 MiB: the reassembly buffer grows by doubling up to it (under 2 MiB of
@@ -281,17 +281,16 @@ class ConnectionDeflateTest {
             byte[] message = new byte[10_001];
             byte[] payload = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(message), 6);
             Connection server = server(deflate(Role.SERVER), Limits.defaults().withMaxMessageSize(10_000));
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.BINARY, payload))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.BINARY, payload)));
             assertEquals(Violation.MESSAGE_TOO_BIG, e.violation());
         }
 
         @Test
         void invalidDeflateDataFailsWith1007() {
             Connection server = server(deflate(Role.SERVER));
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff")))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff"))));
             assertEquals(Violation.INVALID_COMPRESSED_DATA, e.violation());
+            assertEquals(new Event.Failure(e), server.pollEvent());
             assertEquals(CloseCode.INVALID_FRAME_PAYLOAD_DATA, server.closeCode());
         }
 
@@ -301,8 +300,7 @@ class ConnectionDeflateTest {
             byte[] first = sender.compressFragment(ByteBuffer.wrap(new byte[] {'o', 'k', (byte) 0xC0, (byte) 0x80}), false);
             Connection server = server(deflate(Role.SERVER));
             // The final fragment never arrives: the first one is enough to fail.
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(false, Frame.RSV1, Opcode.TEXT, first))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(false, Frame.RSV1, Opcode.TEXT, first)));
             assertEquals(Violation.INVALID_UTF8, e.violation());
             sender.close();
         }
@@ -311,8 +309,7 @@ class ConnectionDeflateTest {
         void aCompressedTextEndingInsideACharacterFailsWith1007() {
             byte[] payload = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(new byte[] {'a', (byte) 0xE2, (byte) 0x82}), 6);
             Connection server = server(deflate(Role.SERVER));
-            ProtocolException e = assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, payload))));
+            ProtocolException e = Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, payload)));
             assertEquals(Violation.INVALID_UTF8, e.violation());
         }
     }
@@ -397,7 +394,7 @@ class ConnectionDeflateTest {
         @Test
         void compressesWithANegotiatedExtensionWhateverTheAgreedWindow() {
             assertTrue(server(deflate(Role.SERVER)).compresses());
-            assertFalse(new Connection(Role.SERVER).compresses());
+            assertFalse(Connection.server().compresses());
             Connection limited = server(new PerMessageDeflate(Role.SERVER, new DeflateParameters(false, false, 9, 15), ALWAYS));
             assertTrue(limited.compresses());
             limited.sendText("Hello");
@@ -438,7 +435,7 @@ class ConnectionDeflateTest {
         @Test
         void chatJsonShrinksSeveralFoldWithContextTakeoverAndArrivesIntact() throws ProtocolException {
             List<String> messages = chatMessages();
-            Connection plain = new Connection(Role.SERVER);
+            Connection plain = Connection.server();
             Connection compressing = server(new PerMessageDeflate(Role.SERVER, DeflateParameters.defaults(), DeflateOptions.defaults()));
             long uncompressed = wireBytes(plain, messages);
 
@@ -458,7 +455,7 @@ class ConnectionDeflateTest {
         @Test
         void withoutContextTakeoverSmallMessagesGainLittle() {
             List<String> messages = chatMessages();
-            long uncompressed = wireBytes(new Connection(Role.SERVER), messages);
+            long uncompressed = wireBytes(Connection.server(), messages);
             long compressed = wireBytes(server(new PerMessageDeflate(Role.SERVER, new DeflateParameters(true, true, 15, 15),
                     DeflateOptions.defaults())), messages);
             // Measured: 18152 -> 15970 bytes (1.14x): each message starts with an empty window.
@@ -480,7 +477,7 @@ class ConnectionDeflateTest {
         @Test
         void aCompressedEncodedFrameNeedsACompressingConnection() {
             byte[] frame = hex("c1 07 f2 48 cd c9 c9 07 00");
-            Connection plain = new Connection(Role.SERVER);
+            Connection plain = Connection.server();
             assertThrows(IllegalStateException.class, () -> plain.sendEncoded(ByteBuffer.wrap(frame)));
         }
 
@@ -539,11 +536,11 @@ class ConnectionDeflateTest {
             Connection server = server(deflate);
             byte[] wire = concat(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00")),
                     clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff")));
-            assertThrows(ProtocolException.class, () -> server.receive(ByteBuffer.wrap(wire)));
+            Peer.receiveFailing(server, ByteBuffer.wrap(wire));
             assertEquals(new Event.Text("Hello"), server.pollEvent());
             server.sendText("Hello");
             assertFalse(deflate.isClosed());
-            assertNull(server.pollEvent());
+            assertInstanceOf(Event.Failure.class, server.pollEvent());
             assertTrue(deflate.isClosed());
             List<Frame> frames = serverFrames(drain(server));
             assertEquals(new Frame(true, Frame.RSV1, Opcode.TEXT, hex("f2 48 cd c9 c9 07 00")), frames.get(0));
@@ -554,8 +551,8 @@ class ConnectionDeflateTest {
         void aProtocolFailureReleasesZlibMemory() {
             PerMessageDeflate deflate = deflate(Role.SERVER);
             Connection server = server(deflate);
-            assertThrows(ProtocolException.class,
-                    () -> server.receive(ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff")))));
+            Peer.receiveFailing(server, ByteBuffer.wrap(clientFrame(true, Frame.RSV1, Opcode.TEXT, hex("07 ff ff ff"))));
+            assertInstanceOf(Event.Failure.class, server.pollEvent());
             assertTrue(deflate.isClosed());
         }
 
@@ -588,11 +585,6 @@ class ConnectionDeflateTest {
             assertFalse(server.compresses());
             server.sendText("Hello");
             assertArrayEquals(hex("81 05 48 65 6c 6c 6f"), drain(server));
-        }
-
-        @Test
-        void theConstructorRequiresTheDeflateState() {
-            assertThrows(IllegalArgumentException.class, () -> new Connection(Role.SERVER, Limits.defaults(), null, null));
         }
     }
 

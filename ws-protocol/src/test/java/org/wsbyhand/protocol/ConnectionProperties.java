@@ -3,6 +3,7 @@ package org.wsbyhand.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -73,21 +74,14 @@ class ConnectionProperties {
      * stays proportional to what was received.
      */
     private static void feedHostile(Role role, List<byte[]> pieces, List<Integer> chunkSizes) {
-        Connection connection = new Connection(role, SMALL, MaskKeys.fixed(0x0F1E2D3C));
+        Connection connection = Connection.builder(role).limits(SMALL).maskKeys(MaskKeys.fixed(0x0F1E2D3C)).build();
         byte[] stream = Wire.concat(pieces.toArray(byte[][]::new));
         long fed = 0;
         String outcome = "no failure";
         for (byte[] chunk : Wire.chunked(stream, chunkSizes)) {
             fed += chunk.length;
             Connection.State before = connection.state();
-            ProtocolException failure = null;
-            try {
-                connection.receive(ByteBuffer.wrap(chunk));
-            } catch (ProtocolException e) {
-                assertFalse(before == Connection.State.CLOSED, "failed although already closed");
-                failure = e;
-                outcome = e.violation().name();
-            }
+            connection.receive(ByteBuffer.wrap(chunk));
             assertTrue(connection.reassemblyCapacity() <= MESSAGE_LIMIT, "reassembly buffer " + connection.reassemblyCapacity());
             // Each reply (pong, echoed close) is at most its trigger's size plus the 4 mask-key bytes a
             // client adds; a failure adds one close frame of at most 127 bytes.
@@ -98,12 +92,18 @@ class ConnectionProperties {
                 if (event instanceof Event.Close) {
                     assertEquals(Connection.State.CLOSED, connection.state());
                     outcome = "closed by peer";
+                } else if (event instanceof Event.Failure failure) {
+                    assertFalse(before == Connection.State.CLOSED, "failed although already closed");
+                    // Polled, the failure has taken effect.
+                    assertEquals(Connection.State.CLOSED, connection.state());
+                    assertEquals(Connection.Ending.FAILURE, connection.ending());
+                    assertEquals(failure.closeCode(), connection.closeCode());
+                    outcome = failure.violation().name();
                 }
-            }
-            if (failure != null) {
-                // Once the events decoded before it are polled, the failure has taken effect.
-                assertEquals(Connection.State.CLOSED, connection.state());
-                assertEquals(failure.closeCode(), connection.closeCode());
+                if (event instanceof Event.Close || event instanceof Event.Failure) {
+                    assertNull(connection.pollEvent(), "an event after the terminal one");
+                    break;
+                }
             }
         }
         Statistics.collect(outcome);
@@ -114,12 +114,8 @@ class ConnectionProperties {
     }
 
     private static void assertDoesNotThrowProtocolException(Connection connection, byte[] bytes) {
-        try {
-            connection.receive(ByteBuffer.wrap(bytes.clone()));
-        } catch (ProtocolException e) {
-            throw new AssertionError("closed connection failed again: " + e.getMessage(), e);
-        }
-        assertEquals(null, connection.pollEvent());
+        connection.receive(ByteBuffer.wrap(bytes.clone()));
+        assertEquals(null, connection.pollEvent(), "a closed connection made an event");
     }
 
     private static void assertWithinLimits(Event event) {
@@ -128,6 +124,7 @@ class ConnectionProperties {
             case Event.Binary binary -> assertTrue(binary.data().length <= MESSAGE_LIMIT);
             case Event.Ping ping -> assertTrue(ping.payload().length <= 125);
             case Event.Pong pong -> assertTrue(pong.payload().length <= 125);
+            case Event.Failure failure -> assertTrue(failure.closeCode().isValidOnWire());
             case Event.Close close -> {
                 assertTrue(close.code().isValidOnWire() || close.code().equals(CloseCode.NO_STATUS_RECEIVED));
                 assertTrue(close.reason().getBytes(StandardCharsets.UTF_8).length <= ClosePayload.MAX_REASON_BYTES);
@@ -211,9 +208,9 @@ class ConnectionProperties {
         }
         expected.add(expectedMessage);
 
-        Connection whole = new Connection(receiver, Limits.defaults(), MaskKeys.fixed(7));
+        Connection whole = Connection.builder(receiver).maskKeys(MaskKeys.fixed(7)).build();
         assertEquals(expected, receiveAll(whole, List.of(stream)));
-        Connection chunked = new Connection(receiver, Limits.defaults(), MaskKeys.fixed(7));
+        Connection chunked = Connection.builder(receiver).maskKeys(MaskKeys.fixed(7)).build();
         assertEquals(expected, receiveAll(chunked, Wire.chunked(stream, chunkSizes)));
         assertEquals(expectedPongs, Peer.sent(chunked));
         assertTrue(chunked.isOpen());
@@ -224,8 +221,8 @@ class ConnectionProperties {
     @Property(tries = 300)
     void whatOneEndSendsTheOtherReceives(@ForAll("texts") String text, @ForAll @Size(max = 2000) byte[] data,
             @ForAll Role sender, @ForAll("chunkSizes") List<Integer> chunkSizes) throws ProtocolException {
-        Connection from = new Connection(sender, Limits.defaults(), MaskKeys.fixed(text.hashCode()));
-        Connection to = new Connection(sender.peer(), Limits.defaults(), MaskKeys.fixed(99));
+        Connection from = Connection.builder(sender).maskKeys(MaskKeys.fixed(text.hashCode())).build();
+        Connection to = Connection.builder(sender.peer()).maskKeys(MaskKeys.fixed(99)).build();
         from.sendText(text);
         from.sendBinary(ByteBuffer.wrap(data));
         from.sendPing(ByteBuffer.wrap(Arrays.copyOf(data, Math.min(data.length, 125))));
@@ -242,7 +239,11 @@ class ConnectionProperties {
         from.receive(ByteBuffer.wrap(Wire.concat(
                 FrameEncoder.encode(replies.get(1).fin(), 0, Opcode.CLOSE, ByteBuffer.wrap(replies.get(1).payload()),
                         sender == Role.SERVER, 5))));
+        assertEquals(Connection.State.CLOSE_SENT, from.state(), "the peer's close takes effect when polled");
+        assertEquals(List.of(Peer.close(1000, "")), Peer.events(from));
         assertEquals(Connection.State.CLOSED, from.state());
+        assertEquals(Connection.Ending.LOCAL_CLOSE, from.ending());
+        assertEquals(Connection.Ending.PEER_CLOSE, to.ending());
         assertEquals(Connection.State.CLOSED, to.state());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -287,14 +288,15 @@ final class ConnectionScript {
         boolean drained = false;
         while (true) {
             int position = buffer.position();
-            try {
-                connection.receive(buffer);
-            } catch (ProtocolException e) {
+            connection.receive(buffer);
+            if (connection.lastEvent() instanceof Event.Failure f && f.exception() != failure) {
                 assertNotEquals(Connection.State.CLOSED, before, "receive failed although the connection was CLOSED");
-                assertNull(failure, "a second ProtocolException after " + failure);
-                assertNotNull(e.violation(), "ProtocolException without a violation");
-                failure = e;
-                assertFalse(buffer.hasRemaining(), "receive threw and left " + buffer.remaining() + " bytes");
+                assertNull(failure, "a second failure after " + failure);
+                assertNotNull(f.violation(), "failure without a violation");
+                assertTrue(connection.isOpen() || before == Connection.State.CLOSE_SENT,
+                        "the failure took effect before it was polled");
+                failure = f.exception();
+                assertFalse(buffer.hasRemaining(), "receive failed and left " + buffer.remaining() + " bytes");
                 break;
             }
             if (!buffer.hasRemaining()) {
@@ -328,14 +330,29 @@ final class ConnectionScript {
         }
         boolean message = event instanceof Event.Text || event instanceof Event.Binary;
         checkEvent(event, limits);
-        events.add(Peer.describe(event));
+        assertEquals(0, connection.pendingEvents() > 0 && isTerminal(event) ? 1 : 0, "an event after a terminal one");
+        if (event instanceof Event.Failure f) {
+            assertSame(failure, f.exception(), "the failure polled is not the one received");
+        } else {
+            // Failures are compared apart (see sameFailure).
+            events.add(Peer.describe(event));
+        }
         if (applicationClosed) {
             assertFalse(message, "a message delivered after the application started the closing handshake");
         }
-        if (event instanceof Event.Close) {
-            assertEquals(Connection.State.CLOSED, connection.state(), "not CLOSED after polling the peer's close");
+        if (isTerminal(event)) {
+            assertEquals(Connection.State.CLOSED, connection.state(), "not CLOSED after polling " + event);
+            // A close polled after the transport ended was never answered: the transport ended it.
+            Connection.Ending expected = event instanceof Event.Failure ? Connection.Ending.FAILURE
+                    : transportClosed ? Connection.Ending.TRANSPORT_ENDED
+                    : applicationClosed ? Connection.Ending.LOCAL_CLOSE : Connection.Ending.PEER_CLOSE;
+            assertEquals(expected, connection.ending(), "ending after polling " + event);
         }
         return true;
+    }
+
+    private static boolean isTerminal(Event event) {
+        return event instanceof Event.Close || event instanceof Event.Failure;
     }
 
     private void pollOutbound() {
@@ -404,7 +421,8 @@ final class ConnectionScript {
             connection.close(code, reason);
             assertTrue(sendable, "close accepted code " + code + " with a " + reasonBytes + "-byte reason");
             if (state == Connection.State.OPEN) {
-                assertEquals(Connection.State.CLOSING, connection.state(), "close from OPEN");
+                assertEquals(Connection.State.CLOSE_SENT, connection.state(), "close from OPEN");
+                assertTrue(connection.closeDeadlineStarted(), "close did not start the close deadline");
                 applicationClosed = true;
                 expectedClose = code;
                 appBound += 2 + reasonBytes + 14;
@@ -492,6 +510,15 @@ final class ConnectionScript {
         if (state != Connection.State.OPEN) {
             assertNotNull(connection.closeCode(), "no close code when " + state);
         }
+        assertEquals(state == Connection.State.CLOSED, connection.ending() != null, "ending() when " + state);
+        Connection.TransportAction action = connection.transportAction();
+        if (state != Connection.State.CLOSED) {
+            assertEquals(Connection.TransportAction.KEEP_OPEN, action, "transport action when " + state);
+        } else if (role == Role.SERVER || transportClosed) {
+            assertEquals(Connection.TransportAction.CLOSE, action, "transport action of a closed " + role);
+        } else {
+            assertEquals(Connection.TransportAction.SHUT_DOWN_OUTPUT, action, "transport action of a closed client");
+        }
         if (deflate == null) {
             assertFalse(connection.compresses(), "compresses without the extension");
         }
@@ -518,6 +545,8 @@ final class ConnectionScript {
             assertNotNull(expectedClose, "CLOSED without a close code");
         }
         lastState = now;
+        // This side's close frame is queued exactly when the close deadline has started.
+        assertEquals(expectedClose != null, connection.closeDeadlineStarted(), "closeDeadlineStarted vs close frame");
         assertTrue(connection.reassemblyCapacity() <= limits.maxMessageSize(),
                 "reassembly buffer of " + connection.reassemblyCapacity() + " bytes, limit " + limits.maxMessageSize());
         long replies = role == Role.SERVER ? fed + 127 : 3 * fed + 131;
@@ -614,14 +643,14 @@ final class ConnectionScript {
         List<String> referenceEvents = new ArrayList<>();
         ByteBuffer all = ByteBuffer.wrap(received.toByteArray());
         while (true) {
-            try {
-                reference.receive(all);
-            } catch (ProtocolException e) {
-                referenceFailure = e;
-            }
+            reference.receive(all);
             for (Event event = reference.pollEvent(); event != null; event = reference.pollEvent()) {
                 checkEvent(event, limits);
-                referenceEvents.add(Peer.describe(event));
+                if (event instanceof Event.Failure f) {
+                    referenceFailure = f.exception();
+                } else {
+                    referenceEvents.add(Peer.describe(event));
+                }
             }
             if (referenceFailure != null || !all.hasRemaining()) {
                 break;
@@ -677,6 +706,7 @@ final class ConnectionScript {
                     "binary event of " + binary.data().length + " bytes");
             case Event.Ping ping -> assertTrue(ping.payload().length <= 125, "ping event over 125 bytes");
             case Event.Pong pong -> assertTrue(pong.payload().length <= 125, "pong event over 125 bytes");
+            case Event.Failure f -> assertNotNull(f.violation(), "failure without a violation");
             case Event.Close close -> {
                 assertTrue(close.code().isValidOnWire() || close.code().equals(CloseCode.NO_STATUS_RECEIVED),
                         "close event with code " + close.code());

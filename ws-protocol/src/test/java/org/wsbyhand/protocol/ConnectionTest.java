@@ -3,6 +3,7 @@ package org.wsbyhand.protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,15 +36,15 @@ class ConnectionTest {
     private static final byte[] NONE = new byte[0];
 
     private static Connection server() {
-        return new Connection(Role.SERVER, Limits.defaults());
+        return Connection.server();
     }
 
     private static Connection client() {
-        return new Connection(Role.CLIENT, Limits.defaults(), MaskKeys.fixed(RfcExamples.MASK_KEY));
+        return Connection.builder(Role.CLIENT).maskKeys(MaskKeys.fixed(RfcExamples.MASK_KEY)).build();
     }
 
     private static Connection connection(Role role, Limits limits) {
-        return new Connection(role, limits, MaskKeys.fixed(RfcExamples.MASK_KEY));
+        return Connection.builder(role).limits(limits).maskKeys(MaskKeys.fixed(RfcExamples.MASK_KEY)).build();
     }
 
     private static Connection connection(Role role) {
@@ -51,7 +52,7 @@ class ConnectionTest {
     }
 
     /** Feeds each part as its own buffer (a fresh copy: the connection unmasks in place). */
-    private static void receive(Connection connection, byte[]... parts) throws ProtocolException {
+    private static void receive(Connection connection, byte[]... parts) {
         for (byte[] part : parts) {
             ByteBuffer buffer = ByteBuffer.wrap(part.clone());
             connection.receive(buffer);
@@ -59,8 +60,15 @@ class ConnectionTest {
         }
     }
 
+    /**
+     * Feeds the parts, which must end the events with a failure; returns its exception without
+     * polling anything (the events before it are still there).
+     */
     private static ProtocolException receiveFailing(Connection connection, byte[]... parts) {
-        return assertThrows(ProtocolException.class, () -> receive(connection, parts));
+        receive(connection, parts);
+        Event.Failure failure = assertInstanceOf(Event.Failure.class, connection.lastEvent(), "no failure event");
+        assertTrue(connection.state() != Connection.State.CLOSED, "a failure took effect before it was polled");
+        return failure.exception();
     }
 
     /** The one frame the connection queued, which must be a close frame. */
@@ -95,9 +103,12 @@ class ConnectionTest {
     private static ProtocolException assertFailsWith(Violation violation, Connection connection, byte[]... parts) {
         ProtocolException e = receiveFailing(connection, parts);
         assertEquals(violation, e.violation());
-        if (connection.pendingEvents() == 0) {
-            // With no earlier event left to answer, the failure takes effect at once.
+        if (connection.pendingEvents() == 1) {
+            // With no earlier event to answer, the failure is the next event and takes effect when polled.
+            assertEquals(new Event.Failure(e), connection.pollEvent());
             assertEquals(Connection.State.CLOSED, connection.state());
+            assertEquals(Connection.Ending.FAILURE, connection.ending());
+            assertEquals(e.closeCode(), connection.closeCode());
         }
         return e;
     }
@@ -282,18 +293,19 @@ class ConnectionTest {
         void eventsDecodedBeforeAViolationCanStillBePolled() {
             Connection server = server();
             assertFailsWith(Violation.RESERVED_OPCODE, server, concat(Peer.text(Role.SERVER, true, "first"), hex("83 80")));
-            assertEquals(List.of(text("first")), Peer.events(server));
+            assertEquals(List.of(text("first"), Peer.failure(Violation.RESERVED_OPCODE)), Peer.events(server));
             assertEquals(Connection.State.CLOSED, server.state());
         }
 
         @Test
         void answersToEventsDecodedBeforeAViolationGoOutBeforeTheCloseFrame() throws ProtocolException {
             Connection server = server();
-            assertFailsWith(Violation.RESERVED_OPCODE, server, concat(Peer.text(Role.SERVER, true, "first"), hex("83 80")));
+            ProtocolException e = assertFailsWith(Violation.RESERVED_OPCODE, server,
+                    concat(Peer.text(Role.SERVER, true, "first"), hex("83 80")));
             Event first = server.pollEvent();
-            assertEquals(Connection.State.OPEN, server.state(), "open until the caller polls past the earlier events");
+            assertEquals(Connection.State.OPEN, server.state(), "open until the caller polls the failure");
             server.sendText(((Event.Text) first).text());
-            assertNull(server.pollEvent());
+            assertEquals(new Event.Failure(e), server.pollEvent());
             assertEquals(Connection.State.CLOSED, server.state());
             List<Frame> sent = Peer.sent(server);
             assertEquals(List.of(Opcode.TEXT, Opcode.CLOSE), sent.stream().map(Frame::opcode).toList());
@@ -347,8 +359,9 @@ class ConnectionTest {
             byte[] frame = wire(Role.SERVER, true, Opcode.TEXT, payload);
             Connection server = server();
             ByteBuffer direct = ByteBuffer.allocateDirect(frame.length).put(frame).flip();
-            ProtocolException e = assertThrows(ProtocolException.class, () -> server.receive(direct));
-            assertEquals(Violation.INVALID_UTF8, e.violation());
+            server.receive(direct);
+            Event.Failure failure = assertInstanceOf(Event.Failure.class, server.pollEvent());
+            assertEquals(Violation.INVALID_UTF8, failure.violation());
         }
 
         @Test
@@ -415,7 +428,7 @@ class ConnectionTest {
             receive(connection, wire(role, true, Opcode.PING, hex("01")));
             assertEquals(List.of(ping(hex("01"))), Peer.events(connection));
             assertEquals(List.of(Frame.of(Opcode.PONG, hex("01"))), Peer.sent(connection));
-            assertEquals(Connection.State.CLOSING, connection.state());
+            assertEquals(Connection.State.CLOSE_SENT, connection.state());
         }
 
         @Test
@@ -662,7 +675,10 @@ class ConnectionTest {
         void peerInitiatesWithAnApplicationCodeAndWeEchoIt() throws ProtocolException {
             Connection server = server();
             receive(server, Peer.close(Role.SERVER, 4321, ""));
+            assertFalse(server.hasOutbound(), "the echo waits until the Close event is polled");
+            assertEquals(List.of(close(4321, "")), Peer.events(server));
             assertEquals(4321, Peer.closeCode(onlyCloseFrame(server)));
+            assertEquals(Connection.Ending.PEER_CLOSE, server.ending());
         }
 
         @ParameterizedTest
@@ -670,15 +686,17 @@ class ConnectionTest {
         void weInitiateThenThePeersReplyCompletesTheHandshake(Role role) throws ProtocolException {
             Connection connection = connection(role);
             connection.close(CloseCode.GOING_AWAY, "shutting down");
-            assertEquals(Connection.State.CLOSING, connection.state());
+            assertEquals(Connection.State.CLOSE_SENT, connection.state());
             Frame sent = onlyCloseFrame(connection);
             assertEquals(1001, Peer.closeCode(sent));
             assertEquals("shutting down", Peer.closeReason(sent));
             assertEquals(CloseCode.GOING_AWAY, connection.closeCode());
 
             receive(connection, Peer.close(role, 1001, ""));
-            assertEquals(Connection.State.CLOSED, connection.state());
+            assertEquals(Connection.State.CLOSE_SENT, connection.state(), "until the peer's close is polled");
             assertEquals(List.of(close(1001, "")), Peer.events(connection));
+            assertEquals(Connection.State.CLOSED, connection.state());
+            assertEquals(Connection.Ending.LOCAL_CLOSE, connection.ending());
             assertFalse(connection.hasOutbound(), "no second close frame");
             assertTrue(connection.closeReceived());
         }
@@ -836,6 +854,7 @@ class ConnectionTest {
         void sends1000EchoingANormalClosure() throws ProtocolException {
             Connection server = server();
             receive(server, Peer.close(Role.SERVER, 1000, ""));
+            assertEquals(List.of(close(1000, "")), Peer.events(server));
             assertEquals(1000, Peer.closeCode(onlyCloseFrame(server)));
         }
 
@@ -852,8 +871,8 @@ class ConnectionTest {
         void reports1005ForACloseFrameWithoutStatus() throws ProtocolException {
             Connection client = client();
             receive(client, wire(Role.CLIENT, true, Opcode.CLOSE, NONE));
-            assertEquals(CloseCode.NO_STATUS_RECEIVED, client.closeCode());
             assertEquals(List.of(close(1005, "")), Peer.events(client));
+            assertEquals(CloseCode.NO_STATUS_RECEIVED, client.closeCode());
         }
 
         @Test
@@ -947,6 +966,7 @@ class ConnectionTest {
         void sendingAfterThePeersCloseIsIllegal(String name, Consumer<Connection> send) throws ProtocolException {
             Connection server = server();
             receive(server, Peer.close(Role.SERVER, 1000, ""));
+            assertEquals(close(1000, ""), Peer.describe(server.pollEvent()));
             assertThrows(IllegalStateException.class, () -> send.accept(server));
         }
 
@@ -987,7 +1007,7 @@ class ConnectionTest {
             Connection server = server();
             server.close(CloseCode.NO_STATUS_RECEIVED, "");
             assertArrayEquals(NONE, onlyCloseFrame(server).payload());
-            assertEquals(Connection.State.CLOSING, server.state());
+            assertEquals(Connection.State.CLOSE_SENT, server.state());
         }
 
         @Test
@@ -1110,7 +1130,7 @@ class ConnectionTest {
         @Test
         void clientMasksEachFrameWithTheNextInjectedKey() {
             AtomicInteger next = new AtomicInteger(0x10203040);
-            Connection client = new Connection(Role.CLIENT, Limits.defaults(), () -> next.getAndIncrement());
+            Connection client = Connection.builder(Role.CLIENT).maskKeys(() -> next.getAndIncrement()).build();
             client.sendText("a");
             client.sendBinary(ByteBuffer.wrap(Wire.counting(1000)));
             client.sendPing(ByteBuffer.wrap(hex("01")));
@@ -1125,7 +1145,7 @@ class ConnectionTest {
 
         @Test
         void clientWithDefaultKeysSendsMaskedFrames() {
-            Connection client = new Connection(Role.CLIENT);
+            Connection client = Connection.client();
             client.sendText("Hello");
             byte[] bytes = Wire.drain(client);
             assertEquals(0x85, bytes[1] & 0xFF);
@@ -1146,9 +1166,9 @@ class ConnectionTest {
 
         @Test
         void clientsNeedMaskKeys() {
-            assertThrows(IllegalArgumentException.class, () -> new Connection(Role.CLIENT, Limits.defaults(), null));
-            assertThrows(IllegalArgumentException.class, () -> new Connection(null, Limits.defaults()));
-            assertThrows(IllegalArgumentException.class, () -> new Connection(Role.SERVER, null));
+            assertThrows(IllegalArgumentException.class, () -> Connection.builder(Role.CLIENT).maskKeys(null).build());
+            assertThrows(IllegalArgumentException.class, () -> Connection.builder(null));
+            assertThrows(IllegalArgumentException.class, () -> Connection.builder(Role.SERVER).limits(null).build());
         }
 
         private List<Frame> decode(Role role, byte[] bytes) {
@@ -1207,7 +1227,7 @@ class ConnectionTest {
 
         @Test
         void newConnectionIsOpenWithNoCloseCode() {
-            Connection connection = new Connection(Role.SERVER);
+            Connection connection = Connection.server();
             assertEquals(Connection.State.OPEN, connection.state());
             assertTrue(connection.isOpen());
             assertNull(connection.closeCode());

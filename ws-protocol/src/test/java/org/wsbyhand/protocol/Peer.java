@@ -50,6 +50,18 @@ final class Peer {
         }
     }
 
+    /**
+     * Feeds {@code data} to the connection, whose events must now end with a failure; returns the
+     * failure's exception without polling anything (the events before it are still there).
+     */
+    static ProtocolException receiveFailing(Connection connection, ByteBuffer data) {
+        connection.receive(data);
+        if (!(connection.lastEvent() instanceof Event.Failure failure)) {
+            throw new AssertionError("no failure event; last event " + connection.lastEvent());
+        }
+        return failure.exception();
+    }
+
     /** A readable, comparable form of an event (records with arrays compare by identity). */
     static String describe(Event event) {
         return switch (event) {
@@ -58,6 +70,7 @@ final class Peer {
             case Event.Ping p -> "ping " + HexFormat.of().formatHex(p.payload());
             case Event.Pong p -> "pong " + HexFormat.of().formatHex(p.payload());
             case Event.Close c -> "close " + c.code().code() + " " + c.reason();
+            case Event.Failure f -> failure(f.violation());
         };
     }
 
@@ -92,6 +105,10 @@ final class Peer {
 
     static String close(int code, String reason) {
         return "close " + code + " " + reason;
+    }
+
+    static String failure(Violation violation) {
+        return "failure " + violation;
     }
 
     /** The close code a close frame carries, or 1005 for an empty one. */

@@ -484,7 +484,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
                 previousRead = now;
                 counters.bytesIn.add(n);
-                if (s.state() == Connection.State.CLOSING && (readAfterClose += n) > discardLimit) {
+                if (s.state() == Connection.State.CLOSE_SENT && (readAfterClose += n) > discardLimit) {
                     log.info("session {} ({}): {} bytes more after our close frame, dropped", id, remote, readAfterClose);
                     ignoredOurClose = true; // finish() follows, without lingering for more of the same
                     return false;
@@ -549,7 +549,7 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
      * runs the handler for each outside it. One at a time matters: whatever a handler sends in
      * answer to a message goes out before a close frame that followed that message on the wire
      * (the connection queues the echo of a peer's close, or its own close after a violation, only
-     * once the events before it have been taken).
+     * when that terminal event is taken, after the events before it).
      */
     private void feed(ByteBuffer data) {
         ServerSession s = session;
@@ -557,22 +557,12 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
         // The connection may stop before the end of the read when the messages it decoded hold much
         // memory (compressed messages inflate): dispatch those, then go on with the rest.
         do {
-            ProtocolException violation = null;
             s.lock().lock();
             try {
                 s.outbound().beginReaderBatch();
-                connection.receive(data);
-            } catch (ProtocolException e) {
-                violation = e;
+                connection.receive(data); // a violation comes out of pollEvent as the last event
             } finally {
                 s.lock().unlock();
-            }
-            if (violation != null) {
-                log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), violation.closeCode());
-                if (violation.violation() == Violation.MEMORY_BUDGET_EXCEEDED) {
-                    counters.memoryRefusals.increment();
-                }
-                recordError(violation);
             }
             dispatchEvents(s, connection);
         } while (data.hasRemaining());
@@ -637,6 +627,15 @@ final class ConnectionLoop implements Runnable, Outbound.Owner, IdleWatcher.Park
                 }
                 case Event.Close close -> {
                     // The connection echoed it (RFC 6455 5.5.1); the read loop ends on CLOSED.
+                }
+                case Event.Failure failure -> {
+                    // The connection queued its close frame with the violation's code and is CLOSED.
+                    ProtocolException violation = failure.exception();
+                    log.info("session {} ({}): {}, closing with {}", id, remote, violation.getMessage(), failure.closeCode());
+                    if (failure.violation() == Violation.MEMORY_BUDGET_EXCEEDED) {
+                        counters.memoryRefusals.increment();
+                    }
+                    recordError(violation);
                 }
             }
         } catch (RuntimeException e) {

@@ -241,7 +241,7 @@ final class ServerSession implements Session {
         } else if (now == Connection.State.OPEN && !withinBudget) {
             failOverBudget(0);
             overflow = true;
-        } else if (now == Connection.State.CLOSING && (!withinBudget || outbound.queuedBytes() > maxOutboundBytes)) {
+        } else if (now == Connection.State.CLOSE_SENT && (!withinBudget || outbound.queuedBytes() > maxOutboundBytes)) {
             log.info("session {} ({}): keeps sending after our close without reading, dropped", id, request.remoteAddress());
             owner.abort();
         }

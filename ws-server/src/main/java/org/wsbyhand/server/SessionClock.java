@@ -45,7 +45,7 @@ final class SessionClock {
         if (state == Connection.State.CLOSED) {
             return;
         }
-        if (state == Connection.State.CLOSING) {
+        if (state == Connection.State.CLOSE_SENT) {
             if (closeDeadline == 0) {
                 closeDeadline = now + config.closeTimeout().toNanos();
             } else if (peerUnresponsive && s.drained()) {

@@ -76,8 +76,8 @@ final class DeflateClient implements AutoCloseable {
         handshake = client.validate(parser.response());
         agreed = offer == null ? Optional.empty() : DeflateNegotiation.clientAgreement(handshake, offer);
         deflate = agreed.map(a -> new PerMessageDeflate(Role.CLIENT, a, offer)).orElse(null);
-        connection = deflate == null ? new Connection(Role.CLIENT, Limits.defaults(), MaskKeys.secureRandom())
-                : new Connection(Role.CLIENT, Limits.defaults(), MaskKeys.secureRandom(), deflate);
+        connection = deflate == null ? Connection.client()
+                : Connection.builder(Role.CLIENT).deflate(deflate).build();
         tap.allowReservedBits(7);
         if (leftover.hasRemaining()) {
             feed(leftover);
@@ -108,6 +108,9 @@ final class DeflateClient implements AutoCloseable {
     Event next() throws IOException {
         while (true) {
             Event event = connection.pollEvent();
+            if (event instanceof Event.Failure failure) {
+                throw new IOException("server broke the protocol: " + failure.exception().getMessage(), failure.exception());
+            }
             if (event != null) {
                 return event;
             }
@@ -169,11 +172,7 @@ final class DeflateClient implements AutoCloseable {
     }
 
     private void receive() throws IOException {
-        try {
-            connection.receive(pending);
-        } catch (ProtocolException e) {
-            throw new IOException("server broke the protocol: " + e.getMessage(), e);
-        }
+        connection.receive(pending); // a violation by the server is the last event: next() throws it
         flush();
     }
 

@@ -34,7 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
-import org.wsbyhand.protocol.ProtocolException;
 
 /**
  * The protocol work of a server's text echo, without sockets: one read's worth of input (8
@@ -72,7 +71,7 @@ public class EchoPathBenchmark {
         batch = frames.toByteArray();
         work = batch.clone();
         workBuffer = ByteBuffer.wrap(work);
-        connection = new Connection(org.wsbyhand.protocol.Role.SERVER);
+        connection = Connection.builder(org.wsbyhand.protocol.Role.SERVER).build();
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(true)
                 .allowExtensions(false)
@@ -91,7 +90,7 @@ public class EchoPathBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(MESSAGES)
-    public void ours(Blackhole bh) throws ProtocolException {
+    public void ours(Blackhole bh) {
         System.arraycopy(batch, 0, work, 0, batch.length);
         workBuffer.clear();
         do {

@@ -9,8 +9,6 @@ import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Event;
 import org.wsbyhand.protocol.Limits;
-import org.wsbyhand.protocol.ProtocolException;
-import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.handshake.ClientHandshake;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HttpHeadParser;
@@ -23,7 +21,7 @@ public final class WebSocketClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final Connection connection = new Connection(Role.CLIENT); // masks every frame it sends
+    private final Connection connection = Connection.client(); // masks every frame it sends
     private final ByteBuffer buffer;                                    // read from the socket, not yet decoded
 
     private WebSocketClient(Socket socket, ByteBuffer buffer) throws IOException {
@@ -79,11 +77,15 @@ public final class WebSocketClient implements AutoCloseable {
                     case Event.Ping ping -> { }      // the connection queued the pong
                     case Event.Pong pong -> { }
                     case Event.Close close -> { }    // the connection queued the echoing close frame
+                    case Event.Failure failure -> { } // the server broke the protocol: a close frame with
+                                                      // failure.closeCode() is queued
                 }
             }
             flush();
-            if (connection.state() == Connection.State.CLOSED) {
-                socket.close(); // the server has closed its side already, or will (RFC 6455 7.1.1)
+            if (connection.transportAction() != Connection.TransportAction.KEEP_OPEN) {
+                // Closed: close frames went both ways, or the stream ended. RFC 6455 7.1.1 lets a
+                // client close now (SHUT_DOWN_OUTPUT would wait for the server to close first).
+                socket.close();
                 return null;
             }
             decodeMore();
@@ -117,12 +119,7 @@ public final class WebSocketClient implements AutoCloseable {
                 return;
             }
         }
-        try {
-            connection.receive(buffer); // may stop early when many messages wait: the loop comes back
-        } catch (ProtocolException e) {
-            // The server broke the protocol: the connection queued a close frame with e.closeCode()
-            // and is CLOSED once the events decoded before it are polled.
-        }
+        connection.receive(buffer); // may stop early when many messages wait: the loop comes back
     }
 
     /** Writes what the connection queued. Its buffers may be heap or direct. */

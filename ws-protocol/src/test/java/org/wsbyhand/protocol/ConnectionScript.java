@@ -38,12 +38,17 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
  *
  * <p>What is checked, after every operation or at the end:
  * <ul>
- *   <li>{@link Connection#receive} throws nothing but a {@link ProtocolException} with a
- *       {@link Violation}, at most once, never once CLOSED, and adds no event once CLOSED; it
- *       consumes every byte, or stops behind undelivered messages and goes on once they are polled
- *       (the script then polls them all and calls again, as documented);</li>
- *   <li>the state only moves forward (OPEN, CLOSING, CLOSED); after a violation, once the events
- *       before it are polled, the connection is CLOSED with the violation's close code;</li>
+ *   <li>{@link Connection#receive} throws nothing; a violation becomes one {@link Event.Failure}
+ *       with a {@link Violation}, at most once, and no event is added once CLOSED; it consumes every
+ *       byte, or stops behind undelivered messages and goes on once they are polled (the script
+ *       then polls them all and calls again, as documented);</li>
+ *   <li>a terminal event ({@link Event.Close} or {@link Event.Failure}) is always the last one;
+ *       polling it leaves the connection CLOSED with the matching {@link Connection#ending()} and
+ *       close code;</li>
+ *   <li>the state only moves forward (OPEN, CLOSE_SENT, CLOSED); {@link Connection#ending()} is set
+ *       exactly when CLOSED; {@link Connection#transportAction()} is KEEP_OPEN until CLOSED and then
+ *       what RFC 6455 7.1.1 says for the role; {@link Connection#closeDeadlineStarted()} is true
+ *       exactly when this side's close frame was queued;</li>
  *   <li>the application's calls succeed or fail exactly as documented: {@link IllegalStateException}
  *       unless OPEN (and out of fragment order), {@link IllegalArgumentException} for a control
  *       payload over 125 bytes or a close code or reason that may not be sent;</li>

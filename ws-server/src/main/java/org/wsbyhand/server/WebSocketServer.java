@@ -151,7 +151,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Opens and binds the listening socket; on failure nothing stays open and the error names the address. */
     private ServerSocket bind() throws IOException {
-        String where = (config.tls().isPresent() ? "wss://" : "ws://") + hostAndPort(config.bindAddress(), config.port());
+        String where = scheme() + hostAndPort(config.bindAddress(), config.port());
         InetSocketAddress address;
         try {
             address = new InetSocketAddress(InetAddress.getByName(config.bindAddress()), config.port());
@@ -172,12 +172,11 @@ public final class WebSocketServer implements AutoCloseable {
             return socket;
         } catch (IOException e) {
             socket.close();
-            IOException named = e instanceof BindException
-                    ? new BindException("cannot listen on " + where + ": " + e.getMessage())
-                    : new IOException("cannot listen on " + where + ": " + e, e);
-            if (named.getCause() == null) {
-                named.initCause(e);
+            if (!(e instanceof BindException)) {
+                throw new IOException("cannot listen on " + where + ": " + e, e);
             }
+            BindException named = new BindException("cannot listen on " + where + ": " + e.getMessage());
+            named.initCause(e); // BindException has no constructor that takes a cause
             throw named;
         }
     }
@@ -187,15 +186,18 @@ public final class WebSocketServer implements AutoCloseable {
      * interfaces)} for a wildcard bind rather than {@code ws://0:0:0:0:0:0:0:0:9000}.
      */
     private String listeningOn() {
-        String scheme = config.tls().isPresent() ? "wss://" : "ws://";
         InetAddress address = serverSocket.getInetAddress();
         return address.isAnyLocalAddress()
-                ? scheme + "localhost:" + serverSocket.getLocalPort() + " (all interfaces)"
-                : scheme + hostAndPort(address.getHostAddress(), serverSocket.getLocalPort());
+                ? scheme() + "localhost:" + serverSocket.getLocalPort() + " (all interfaces)"
+                : scheme() + hostAndPort(address.getHostAddress(), serverSocket.getLocalPort());
+    }
+
+    private String scheme() {
+        return config.tls().isPresent() ? "wss://" : "ws://";
     }
 
     /** {@code host:port}, with an IPv6 literal in brackets. */
-    static String hostAndPort(String host, int port) {
+    private static String hostAndPort(String host, int port) {
         return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 

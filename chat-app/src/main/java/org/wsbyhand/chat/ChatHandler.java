@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * The chat's WebSocket endpoint. Each connection speaks the protocol its negotiated subprotocol

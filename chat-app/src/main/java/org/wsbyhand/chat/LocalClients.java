@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
-import org.wsbyhand.server.PreparedMessage;
-import org.wsbyhand.server.Session;
+import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.Session;
 
 /**
  * The clients connected to this node, and the room's recent history as this node has seen it.

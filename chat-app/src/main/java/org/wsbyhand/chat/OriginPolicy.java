@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.wsbyhand.server.UpgradeDecision;
 import org.wsbyhand.server.UpgradeHook;
-import org.wsbyhand.server.UpgradeRequest;
+import org.wsbyhand.session.UpgradeRequest;
 
 /**
  * Refuses cross-site WebSocket hijacking: a browser sends the page's {@code Origin} with every

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.server.PreparedMessage;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.UpgradeRequest;
+import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.UpgradeRequest;
 
 /**
  * A {@link Session} for unit tests that records what would have been sent. Prepared messages are

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** An {@link UpgradeRequest} with the given headers (names in any case) and nothing else. */
-record TestUpgradeRequest(Map<String, String> headerMap) implements org.wsbyhand.server.UpgradeRequest {
+record TestUpgradeRequest(Map<String, String> headerMap) implements org.wsbyhand.session.UpgradeRequest {
 
     @Override
     public String path() {

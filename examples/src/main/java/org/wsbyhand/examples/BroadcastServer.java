@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.server.PreparedMessage;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /**

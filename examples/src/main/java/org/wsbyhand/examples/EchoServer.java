@@ -2,8 +2,8 @@ package org.wsbyhand.examples;
 
 import java.io.IOException;
 import java.time.Duration;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /**

@@ -29,6 +29,9 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HandshakeResult;
 import org.wsbyhand.protocol.handshake.HttpRequest;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.SlowConsumerException;
+import org.wsbyhand.session.MemoryBudgetException;
 
 /**
  * The virtual thread that serves one accepted socket from its first byte to its close: reads the

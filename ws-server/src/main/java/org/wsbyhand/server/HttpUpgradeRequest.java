@@ -12,6 +12,7 @@ import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HttpHeadParser;
 import org.wsbyhand.protocol.handshake.HttpRequest;
+import org.wsbyhand.session.UpgradeRequest;
 
 /**
  * The server's {@link UpgradeRequest}: an immutable view of the request head.

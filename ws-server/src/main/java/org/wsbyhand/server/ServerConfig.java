@@ -9,6 +9,7 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * Every setting of a {@link WebSocketServer}, validated once by {@link WebSocketServer.Builder#build()}.

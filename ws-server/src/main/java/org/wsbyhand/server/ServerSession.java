@@ -16,6 +16,10 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.core.PreparedFrames;
+import org.wsbyhand.session.UpgradeRequest;
+import org.wsbyhand.session.PreparedMessage;
 
 /**
  * The server's {@link Session}: one {@link Connection} guarded by one {@link ReentrantLock}, plus
@@ -128,8 +132,8 @@ final class ServerSession implements Session {
     @Override
     public boolean send(PreparedMessage message) {
         if (deflate != null && deflate.canCompress() && message.payloadLength() >= deflate.options().minMessageSize()) {
-            PreparedMessage.CompressedFrame compressed =
-                    message.compressedFrame(deflate.options().compressionLevel(), deflate.sendWindowBits());
+            PreparedFrames.Compressed compressed = PreparedFrames.access()
+                    .compressed(message, deflate.options().compressionLevel(), deflate.sendWindowBits());
             boolean sent = sendData(compressed.frame().length, c -> c.sendEncoded(ByteBuffer.wrap(compressed.frame())));
             if (sent) {
                 counters.compressedMessagesOut.increment();
@@ -138,7 +142,7 @@ final class ServerSession implements Session {
             }
             return sent;
         }
-        return sendData(message.frameLength(), c -> c.sendEncoded(message.sharedFrame()));
+        return sendData(message.frameLength(), c -> c.sendEncoded(PreparedFrames.access().sharedFrame(message)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.wsbyhand.server;
 
+import org.wsbyhand.session.UpgradeRequest;
+
 /**
  * Inspects an upgrade request after the protocol checks (method, version, key, origin allow-list)
  * passed and before the 101 response is sent, and accepts or rejects it. Runs on the connection's

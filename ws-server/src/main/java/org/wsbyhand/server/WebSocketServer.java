@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.protocol.handshake.ServerHandshake;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
 
 /**
  * A blocking WebSocket server: one virtual thread per accepted connection, handlers routed by exact

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.SlowConsumerException;
 
 /**
  * A broadcast to many sessions while one client has stopped reading: the readers get every message

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * A real browser against the server: headless Chromium (which offers permessage-deflate on every

@@ -22,6 +22,8 @@ import org.wsbyhand.protocol.Opcode;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.protocol.deflate.DeflateParameters;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
 
 /**
  * permessage-deflate (RFC 7692) end to end on loopback: negotiation, compressed echoes both ways,

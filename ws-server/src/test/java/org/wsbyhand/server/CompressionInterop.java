@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * What the compression interop tests share: a corpus of messages written to files (the client

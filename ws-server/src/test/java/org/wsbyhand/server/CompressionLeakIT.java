@@ -26,6 +26,7 @@ import org.wsbyhand.protocol.Frame;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.session.Session;
 
 /**
  * Thousands of compressed sessions that end abruptly (TCP reset, no close frame) at different

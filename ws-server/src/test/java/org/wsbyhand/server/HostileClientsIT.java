@@ -29,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.ProtocolException;
 import org.wsbyhand.protocol.Violation;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.SlowConsumerException;
 
 /**
  * The attacks a hostile client can make, each against a real server on loopback. Every test checks

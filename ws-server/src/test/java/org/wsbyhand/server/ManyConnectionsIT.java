@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.PreparedMessage;
 
 /**
  * Thousands of concurrent sessions on loopback: all open at once, all reached by a broadcast, all

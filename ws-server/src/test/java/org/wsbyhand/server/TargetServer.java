@@ -1,5 +1,8 @@
 package org.wsbyhand.server;
 
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
+
 /**
  * A server with default settings to run in a JVM of its own ({@link ForkedServer}), with whatever
  * heap or scheduler the test chooses: {@code /echo} echoes, {@code /sink} takes messages and does

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.PreparedMessage;
 
 /**
  * Idle sessions give back their virtual thread and wait on the server's selector

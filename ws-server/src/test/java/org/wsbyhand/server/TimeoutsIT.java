@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.SlowConsumerException;
 
 /** The clocks the server keeps for the protocol: idle timeout, heartbeat, close timeout; and max connections. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

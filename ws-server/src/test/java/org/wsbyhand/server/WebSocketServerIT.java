@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
 
 /** The server against the JDK's own WebSocket client, an implementation independent of ours. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

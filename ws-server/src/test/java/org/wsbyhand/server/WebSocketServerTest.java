@@ -13,6 +13,7 @@ import org.wsbyhand.protocol.Limits;
 import java.util.Optional;
 import java.util.Set;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.session.WebSocketHandler;
 
 class WebSocketServerTest {
 

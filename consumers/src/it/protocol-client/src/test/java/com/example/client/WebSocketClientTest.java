@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.handshake.HandshakeException;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /** The client against a real ws-server on a free port. */

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.server.PreparedMessage;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * One chat room: every text message goes to everyone in the room, the sender included. The

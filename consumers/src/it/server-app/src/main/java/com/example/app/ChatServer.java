@@ -1,7 +1,7 @@
 package com.example.app;
 
 import java.io.IOException;
-import org.wsbyhand.server.PreparedMessage;
+import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.server.WebSocketServer;
 
 /** A chat room on ws://localhost:8080/chat that says goodbye to everyone when the process ends. */

@@ -1,8 +1,8 @@
 package com.example.app;
 
 import java.io.IOException;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /** Echoes every message back to its sender on ws://localhost:8080/echo. */

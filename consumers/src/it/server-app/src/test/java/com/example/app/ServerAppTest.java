@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.wsbyhand.server.PreparedMessage;
+import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.server.WebSocketServer;
 
 /** The servers on a free port, driven by the JDK's own WebSocket client. */

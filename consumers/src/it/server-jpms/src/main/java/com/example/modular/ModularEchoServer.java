@@ -1,8 +1,8 @@
 package com.example.modular;
 
 import java.io.IOException;
-import org.wsbyhand.server.Session;
-import org.wsbyhand.server.WebSocketHandler;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /** The echo server as a named module: run with java -p <jars> -m com.example.modular/com.example.modular.ModularEchoServer */

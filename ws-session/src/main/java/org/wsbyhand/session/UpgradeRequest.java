@@ -1,4 +1,4 @@
-package org.wsbyhand.server;
+package org.wsbyhand.session;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The HTTP request that asks for a WebSocket upgrade, as an {@link UpgradeHook} and a {@link Session} see it.
+ * The HTTP request that asked for a WebSocket upgrade, as the server's upgrade hook and a {@link Session} see it.
  *
  * <p>A session keeps its request for its whole life as the head's bytes (a few hundred bytes rather than a
  * dozen strings); the query, its parameters, headers and cookies are parsed from them again on each call

@@ -1,4 +1,4 @@
-package org.wsbyhand.server;
+package org.wsbyhand.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,7 +62,7 @@ class PreparedMessageTest {
         void theCompressedFrameHasRsv1OnAFinalFrameAndInflatesToThePayload() throws Exception {
             String json = "{\"user\":\"alice\",\"text\":\"hello\"}".repeat(50);
             PreparedMessage message = PreparedMessage.text(json);
-            PreparedMessage.CompressedFrame compressed = message.compressedFrame(6);
+            org.wsbyhand.session.core.PreparedFrames.Compressed compressed = message.compressedFrame(6);
             byte[] frame = compressed.frame();
             assertEquals(0xC1, frame[0] & 0xFF, "FIN + RSV1 + text (RFC 7692 6.1)");
             assertTrue(compressed.payloadLength() < message.payloadLength() / 5, "repetitive JSON shrinks");

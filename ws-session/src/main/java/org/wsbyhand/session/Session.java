@@ -1,4 +1,4 @@
-package org.wsbyhand.server;
+package org.wsbyhand.session;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
-package org.wsbyhand.server;
+package org.wsbyhand.session;
 
 import java.io.IOException;
 
 /**
  * Passed to {@link WebSocketHandler#onError} when a session was closed because the server's memory
- * budget ({@link ServerConfig#memoryBudget()}) had no room for the bytes it was to send: the
+ * budget ({@code memoryBudget} in the server's configuration) had no room for the bytes it was to send: the
  * session already held more than its share of the budget in unsent bytes while the shared part was
  * used up. The server sent close code 1013 (Try Again Later). A message the client sent that found
  * no room is reported as a {@link org.wsbyhand.protocol.ProtocolException} with

@@ -1,9 +1,10 @@
-package org.wsbyhand.server;
+package org.wsbyhand.session;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import org.wsbyhand.session.core.PreparedFrames;
 import org.wsbyhand.protocol.Frame;
 import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
@@ -26,10 +27,21 @@ public final class PreparedMessage {
     private final byte[] frame;
     private final int headerLength;
     private final ReentrantLock compressing = new ReentrantLock();
-    private volatile CompressedFrame compressed;
+    private volatile PreparedFrames.Compressed compressed;
 
-    /** The message as one compressed frame (RSV1 set) and its compressed payload length. */
-    record CompressedFrame(int level, int windowBits, byte[] frame, int payloadLength) {}
+    static {
+        PreparedFrames.register(new PreparedFrames.Access() {
+            @Override
+            public ByteBuffer sharedFrame(PreparedMessage message) {
+                return message.sharedFrame();
+            }
+
+            @Override
+            public PreparedFrames.Compressed compressed(PreparedMessage message, int level, int windowBits) {
+                return message.compressedFrame(level, windowBits);
+            }
+        });
+    }
 
     private PreparedMessage(boolean text, byte[] payload) {
         this.text = text;
@@ -103,7 +115,7 @@ public final class PreparedMessage {
     }
 
     /** {@link #compressedFrame(int, int)} with a 15-bit window, the protocol's default. */
-    CompressedFrame compressedFrame(int level) {
+    PreparedFrames.Compressed compressedFrame(int level) {
         return compressedFrame(level, 15);
     }
 
@@ -112,8 +124,8 @@ public final class PreparedMessage {
      * {@code windowBits}, computed once and shared by every compressing session (a server has one
      * level and usually one window; another combination recomputes).
      */
-    CompressedFrame compressedFrame(int level, int windowBits) {
-        CompressedFrame current = compressed;
+    PreparedFrames.Compressed compressedFrame(int level, int windowBits) {
+        PreparedFrames.Compressed current = compressed;
         if (current != null && current.level() == level && current.windowBits() == windowBits) {
             return current;
         }
@@ -125,7 +137,7 @@ public final class PreparedMessage {
                         ByteBuffer.wrap(frame, headerLength, frame.length - headerLength), level, windowBits);
                 byte[] encoded = FrameEncoder.encode(true, Frame.RSV1, text ? Opcode.TEXT : Opcode.BINARY,
                         ByteBuffer.wrap(payload), false, 0);
-                current = new CompressedFrame(level, windowBits, encoded, payload.length);
+                current = new PreparedFrames.Compressed(level, windowBits, encoded, payload.length);
                 compressed = current;
             }
             return current;

@@ -192,9 +192,9 @@ class InflateFuzzTest {
 
     /**
      * RFC 7692 7.2.2 done with a plain {@link Inflater}, a whole message at a time: append the
-     * tail, inflate until the input is used up or the stream ends (bytes after a final block are
-     * not DEFLATE data), and start a new window after a final block or when the peer uses no
-     * context takeover. Returns null for invalid data.
+     * tail, inflate until the stream ends (bytes after a final block are not DEFLATE data) or
+     * {@code inflate} returns 0 with the input used up, and start a new window after a final block
+     * or when the peer uses no context takeover. Returns null for invalid data.
      */
     private static final class PlainInflation {
         private final boolean noContextTakeover;
@@ -213,12 +213,19 @@ class InflateFuzzTest {
                     System.arraycopy(payload, 0, all, 0, payload.length);
                     System.arraycopy(TAIL, 0, all, payload.length, 4);
                     inflater.setInput(all);
-                    while (!inflater.finished() && !inflater.needsInput()) {
+                    // Not "until needsInput()": that only says every input byte was taken, and zlib
+                    // may still hold output (such as the rest of a back-reference cut short by a
+                    // full buffer). Done is inflate returning 0 with room to spare, as PerMessageDeflate's
+                    // callers stop.
+                    while (!inflater.finished()) {
                         int n = inflater.inflate(piece);
-                        if (n == 0 && !inflater.finished() && !inflater.needsInput()) {
+                        if (n > 0) {
+                            out.write(piece, 0, n);
+                        } else if (inflater.needsInput()) {
+                            break;
+                        } else if (!inflater.finished()) {
                             return null;
                         }
-                        out.write(piece, 0, n);
                     }
                 }
             } catch (DataFormatException e) {

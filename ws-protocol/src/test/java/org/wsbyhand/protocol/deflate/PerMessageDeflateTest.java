@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -237,6 +239,56 @@ class PerMessageDeflateTest {
             byte[] compressed = PerMessageDeflate.compressWithoutContext(ByteBuffer.wrap(message), 6);
             try (PerMessageDeflate deflate = server(DeflateParameters.defaults())) {
                 assertArrayEquals(message, deflate.decompress(compressed, 5000));
+            }
+        }
+
+        /**
+         * The fuzzing finding {@code finding-oracle-stopped-at-needsInput-with-inflated-output-pending}
+         * of {@link InflateFuzzTest}: 37 bytes that inflate, with the {@code 00 00 ff ff} tail, to
+         * 4115 zero bytes. Inflated into 4096 bytes of room, zlib has taken every input byte
+         * ({@link Inflater#needsInput()} is true) while 19 bytes of output are still to come; they
+         * are part of the message and count against the limit.
+         */
+        @Test
+        void outputZlibStillHoldsAfterTakingTheLastInputByteIsDeliveredAndCounted() throws ProtocolException {
+            byte[] payload = hex("ec c1 31 01 00 00 00 c2 a0 f5 4f 6d 0d 0f a0 00 34 aa aa aa aa aa aa aa aa aa aa"
+                    + " aa aa aa aa aa aa aa aa aa aa");
+            Inflater plain = new Inflater(true);
+            try {
+                byte[] withTail = Arrays.copyOf(payload, payload.length + 4);
+                withTail[payload.length + 2] = (byte) 0xFF;
+                withTail[payload.length + 3] = (byte) 0xFF;
+                plain.setInput(withTail);
+                byte[] room = new byte[4096];
+                assertEquals(4096, plain.inflate(room));
+                assertTrue(plain.needsInput(), "zlib took every input byte");
+                assertEquals(19, plain.inflate(room), "and still holds output");
+            } catch (DataFormatException e) {
+                throw new AssertionError(e);
+            } finally {
+                plain.end();
+            }
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                ByteArrayOutputStream message = new ByteArrayOutputStream();
+                byte[] room = new byte[4096];
+                deflate.input(payload, 0, payload.length);
+                for (int n; (n = deflate.inflate(room, 0, room.length)) > 0; ) {
+                    message.write(room, 0, n);
+                }
+                deflate.endInput();
+                for (int n; (n = deflate.inflate(room, 0, room.length)) > 0; ) {
+                    message.write(room, 0, n);
+                }
+                assertArrayEquals(new byte[4115], message.toByteArray());
+            }
+            try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                assertArrayEquals(new byte[4115], deflate.decompress(payload, 4115));
+            }
+            for (int limit : new int[] {4096, 4114}) {
+                try (PerMessageDeflate deflate = client(DeflateParameters.defaults())) {
+                    ProtocolException e = assertThrows(ProtocolException.class, () -> deflate.decompress(payload, limit));
+                    assertEquals(Violation.MESSAGE_TOO_BIG, e.violation(), "limit " + limit);
+                }
             }
         }
 

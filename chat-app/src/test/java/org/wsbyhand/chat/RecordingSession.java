@@ -106,4 +106,15 @@ final class RecordingSession implements Session {
     String last() {
         return texts.get(texts.size() - 1);
     }
+
+    /** Nothing is ever unsent: every message is recorded at once. */
+    @Override
+    public long queuedBytes() {
+        return 0;
+    }
+
+    @Override
+    public boolean awaitQueuedBytesAtMost(long bytes, java.time.Duration timeout) {
+        return true;
+    }
 }

@@ -337,6 +337,32 @@ public final class Connection {
     }
 
     /**
+     * Like {@link #pollEvent()}, except that it returns {@code null} instead of the terminal event
+     * (see {@link #endWaiting()}), which stays to be taken by {@link #pollEvent()}. A caller that
+     * takes a whole read's events at once takes them with this, acts on them (its answers queue
+     * before any close frame), and then polls the terminal event.
+     *
+     * @return the next event that is not terminal, or {@code null}
+     */
+    public Event pollEventBeforeEnd() {
+        Event next = events.peekFirst();
+        if (next != null && next == terminal) {
+            return null;
+        }
+        return pollEvent();
+    }
+
+    /**
+     * Whether the next event to poll is the terminal one (the peer's close, or a failure).
+     *
+     * @return {@code true} when {@link #pollEvent()} would return the terminal event now
+     */
+    public boolean endWaiting() {
+        Event next = events.peekFirst();
+        return next != null && next == terminal;
+    }
+
+    /**
      * Tells the connection the transport ended (EOF or error). Moves to {@link State#CLOSED}. When
      * no closing handshake completed, {@link #ending()} becomes {@link Ending#TRANSPORT_ENDED} and
      * {@link #closeCode()} 1006 (section 7.1.5), or the peer's code when its close frame had arrived

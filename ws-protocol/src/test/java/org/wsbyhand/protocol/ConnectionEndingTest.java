@@ -86,6 +86,25 @@ class ConnectionEndingTest {
 
         @ParameterizedTest
         @EnumSource(Role.class)
+        void aReadsEventsAreTakenWithoutTheTerminalOneWhichWaitsForTheCaller(Role role) {
+            Connection connection = connection(role);
+            receive(connection, concat(Peer.text(role, true, "one"), Peer.text(role, true, "two"), reservedOpcode(role)));
+            assertFalse(connection.endWaiting());
+            assertEquals(new Event.Text("one"), connection.pollEventBeforeEnd());
+            assertEquals(new Event.Text("two"), connection.pollEventBeforeEnd());
+            assertTrue(connection.endWaiting());
+            assertNull(connection.pollEventBeforeEnd(), "the failure stays for pollEvent");
+            assertNull(connection.pollEventBeforeEnd(), "and keeps staying");
+            assertStillOpen(connection);
+            connection.sendText("answer to two");
+            assertInstanceOf(Event.Failure.class, connection.pollEvent());
+            assertFalse(connection.endWaiting());
+            assertNull(connection.pollEventBeforeEnd());
+            assertEquals(List.of(Opcode.TEXT, Opcode.CLOSE), Peer.sent(connection).stream().map(Frame::opcode).toList());
+        }
+
+        @ParameterizedTest
+        @EnumSource(Role.class)
         void answersToEarlierEventsAndThePongGoOutBeforeTheCloseFrame(Role role) {
             Connection connection = connection(role);
             byte[] ping = Peer.wire(role, true, Opcode.PING, new byte[] {7});

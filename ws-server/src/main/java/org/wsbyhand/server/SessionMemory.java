@@ -1,6 +1,6 @@
 package org.wsbyhand.server;
 
-import org.wsbyhand.protocol.MemoryBudget;
+import org.wsbyhand.session.core.SessionBudget;
 
 /**
  * What one connection holds of the server's {@link MemoryPool}: its message buffers (asked for by
@@ -8,7 +8,7 @@ import org.wsbyhand.protocol.MemoryBudget;
  * unsent bytes. Bytes within the connection's share are only counted here; bytes beyond it are
  * taken from the pool's shared half first. Guarded by the session lock: every caller holds it.
  */
-final class SessionMemory implements MemoryBudget {
+final class SessionMemory implements SessionBudget {
     private final MemoryPool pool;
     /** Everything this connection holds, its share included. */
     private long held;
@@ -46,8 +46,8 @@ final class SessionMemory implements MemoryBudget {
         }
     }
 
-    /** Reserves room for {@code bytes} more unsent bytes, before they are queued. */
-    boolean reserveOutbound(long bytes) {
+    @Override
+    public boolean reserveOutbound(long bytes) {
         if (!tryReserve(bytes)) {
             return false;
         }
@@ -62,7 +62,8 @@ final class SessionMemory implements MemoryBudget {
      * are counted even when the budget has no room for them; the answer is then false and the
      * session must close.
      */
-    boolean settleOutbound(long queued) {
+    @Override
+    public boolean settleOutbound(long queued) {
         long delta = queued - outbound;
         if (closed || delta == 0) {
             return true;
@@ -81,13 +82,13 @@ final class SessionMemory implements MemoryBudget {
         return false;
     }
 
-    /** Everything this connection holds now (for statistics; read without the lock, so approximate). */
-    long held() {
+    @Override
+    public long held() {
         return held;
     }
 
-    /** The connection ended: gives back everything, and refuses whatever comes after. */
-    void close() {
+    @Override
+    public void close() {
         if (closed) {
             return;
         }

@@ -326,7 +326,7 @@ public final class WebSocketServer implements AutoCloseable {
             held += loop.memoryHeld();
         }
         return counters.snapshot(slots.open(), new ServerStats.Memory(memory.budget(), held, memory.share(),
-                counters.memoryRefusals.sum()));
+                counters.session.memoryRefusals.sum()));
     }
 
     /**

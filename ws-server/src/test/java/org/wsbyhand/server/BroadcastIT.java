@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.session.Session;
+import org.wsbyhand.session.core.CoreSession;
 import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.SlowConsumerException;
@@ -42,12 +43,12 @@ class BroadcastIT {
     @Test
     void stalledReaderIsClosedWhileEveryoneElseReceivesEverything() throws Exception {
         ConcurrentHashMap<Integer, RecordingHandler.Closed> closedByPort = new ConcurrentHashMap<>();
-        ConcurrentHashMap<Integer, ServerSession> sessionsByPort = new ConcurrentHashMap<>();
+        ConcurrentHashMap<Integer, CoreSession> sessionsByPort = new ConcurrentHashMap<>();
         ConcurrentHashMap<Integer, Throwable> errors = new ConcurrentHashMap<>();
         WebSocketHandler handler = new WebSocketHandler() {
             @Override
             public void onOpen(Session session) {
-                sessionsByPort.put(session.remoteAddress().getPort(), (ServerSession) session);
+                sessionsByPort.put(session.remoteAddress().getPort(), (CoreSession) session);
             }
 
             @Override
@@ -109,7 +110,7 @@ class BroadcastIT {
                 }
             }
 
-            ServerSession stalled = sessionsByPort.get(stalledPort);
+            CoreSession stalled = sessionsByPort.get(stalledPort);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!closedByPort.containsKey(stalledPort) && System.nanoTime() < deadline) {
                 Thread.sleep(20);

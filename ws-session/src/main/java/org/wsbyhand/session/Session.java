@@ -7,10 +7,16 @@ import java.util.concurrent.ConcurrentMap;
 import org.wsbyhand.protocol.CloseCode;
 
 /**
- * One open WebSocket connection as a handler sees it. The send methods may be called from any
- * thread; writes are serialized and frames never interleave. They never block on a slow client:
- * bytes are queued up to the configured per-session outbound bound, and a session over its bound
- * is closed with 1008 (policy violation). Sending on a closed session is ignored and returns false.
+ * One open WebSocket connection as a handler sees it, on the server and on the client alike. The
+ * send methods may be called from any thread; writes are serialized and frames never interleave.
+ * They never block on a slow peer: bytes are queued up to the session's outbound bound
+ * ({@code maxOutboundBytes}), and a message that would go over it is refused: the session is closed
+ * with 1008 (policy violation), or, under {@link OverflowPolicy#DROP}, the message is dropped and
+ * counted. Sending on a closed session is ignored and returns false.
+ *
+ * <p>A sender that wants to know when its bytes are written, or to slow down instead of being
+ * refused, asks {@link #queuedBytes()} or waits with {@link #awaitQueuedBytesAtMost}: on a virtual
+ * thread, waiting is cheap.
  */
 public interface Session {
 
@@ -105,6 +111,28 @@ public interface Session {
      *     take the ping and was closed for it
      */
     boolean sendPing(byte[] payload);
+
+    /**
+     * The bytes queued on this session and not yet written to the network: the peer's backlog as
+     * this side sees it.
+     *
+     * @return the unsent bytes now
+     */
+    long queuedBytes();
+
+    /**
+     * Blocks until at most {@code bytes} are unsent, for backpressure ({@code awaitQueuedBytesAtMost(highWater,
+     * timeout)} before the next send) or to know that what was sent so far is written
+     * ({@code awaitQueuedBytesAtMost(0, timeout)}). Written means handed to the operating system, not
+     * received by the peer. May be called from a handler callback too.
+     *
+     * @param bytes the most unsent bytes to wait for
+     * @param timeout the longest wait
+     * @return {@code true} when at most {@code bytes} are unsent; {@code false} when the time was up or the
+     *     connection failed with bytes unsent
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    boolean awaitQueuedBytesAtMost(long bytes, java.time.Duration timeout) throws InterruptedException;
 
     /** Starts the closing handshake with 1000 Normal Closure. */
     default void close() {

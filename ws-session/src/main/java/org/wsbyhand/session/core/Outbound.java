@@ -25,7 +25,7 @@ import org.wsbyhand.session.SlowConsumerException;
  * <p><b>Who writes.</b> At most one thread writes at a time ({@code writing}). A send from any thread
  * starts a short-lived writer virtual thread that writes until the queue is empty, so no sender ever
  * blocks on a slow peer and an idle session has no writer. The reader is the exception: while it
- * dispatches one read's events ({@link #beginBatch()}..{@link #endBatch()}) what it queues starts no
+ * dispatches one read's events ({@link #beginBatch(Thread)}..{@link #endBatch()}) what it queues starts no
  * writer, and at the end it writes up to {@value #READER_WRITE_MAX} bytes itself, in one write. That
  * saves a thread start per read, most of the cost of a small echo. The reader's write ends without
  * the lock: it clears {@code writing}, then looks at {@code queuedDuringWrite}, which a sender sets

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SessionLock extends ReentrantLock {
     private static final long serialVersionUID = 1L;
 
-    private long acquisitions;
+    private transient long acquisitions;
 
     /** A new, unlocked lock. */
     public SessionLock() {}

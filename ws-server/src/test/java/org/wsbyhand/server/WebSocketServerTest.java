@@ -42,7 +42,7 @@ class WebSocketServerTest {
 
     @Nested
     class TimerSweep {
-        private long sweepMillis(WebSocketServer.Builder builder) {
+        private long sweepMillis(ServerBuilder builder) {
             return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(WebSocketServer.sweepIntervalNanos(builder.config()));
         }
 
@@ -82,7 +82,7 @@ class WebSocketServerTest {
 
         @Test
         void routeCannotBeRegisteredTwice() {
-            WebSocketServer.Builder builder = WebSocketServer.builder().route("/a", new WebSocketHandler() {});
+            ServerBuilder builder = WebSocketServer.builder().route("/a", new WebSocketHandler() {});
             assertThrows(IllegalArgumentException.class, () -> builder.route("/a", new WebSocketHandler() {}));
         }
 

@@ -12,13 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -46,12 +42,6 @@ import org.wsbyhand.session.PreparedMessage;
  */
 public final class WebSocketServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSocketServer.class);
-    /** Pause after a failed accept, so that a persistent failure does not spin. */
-    private static final long ACCEPT_BACKOFF_MILLIS = 50;
-    /** Over-limit connections answered 503 at the same time at most; more are closed unanswered. */
-    static final int MAX_REFUSING = 64;
-    /** How long a 503 answer waits for the client's FIN. */
-    private static final long REFUSAL_LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerConfig config;
     private final ServerHandshake handshake;
@@ -60,15 +50,13 @@ public final class WebSocketServer implements AutoCloseable {
     private final ConnectionSlots slots;
     private final MemoryPool memory;
     private final BusyReaders busyReaders = new BusyReaders(BusyReaders.carriers());
-    /** Over-limit connections being answered 503 right now (see {@link #refuse}). */
-    private final AtomicInteger refusing = new AtomicInteger();
     private final AtomicLong connectionIds = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
-    private final ScheduledThreadPoolExecutor timer;
+    private final DeadlineSweep sweep;
     private volatile boolean closing;
     private ServerSocket serverSocket;
     private IdleWatcher idleWatcher;
-    private Thread acceptThread;
+    private Acceptor acceptor;
     private boolean started;
 
     /** Used by {@link #create(ServerConfig)} and {@link ServerBuilder#build()}. */
@@ -81,12 +69,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.slots = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
         this.memory = new MemoryPool(config.memoryBudget(), config.maxConnections());
         this.handshake = Handshaker.serverHandshake(config.subprotocols(), config.compression());
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "ws-server-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.sweep = new DeadlineSweep(loops);
     }
 
     /**
@@ -135,11 +118,10 @@ public final class WebSocketServer implements AutoCloseable {
             started = true;
             idleWatcher = new IdleWatcher("ws-idle-" + port());
             idleWatcher.start();
-            long sweep = sweepIntervalNanos(config);
-            timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.NANOSECONDS);
-            // A platform thread that is not a daemon: like any server, it keeps the JVM alive until close(),
-            // so a main method may simply start the server and return. Connections get virtual threads.
-            acceptThread = Thread.ofPlatform().daemon(false).name("ws-accept-" + port()).start(this::acceptLoop);
+            sweep.start(config);
+            // The accept thread is not a daemon: it keeps the JVM alive until close() (see Acceptor.start).
+            acceptor = new Acceptor(this, serverSocket, slots);
+            acceptor.start("ws-accept-" + port());
             log.info("WebSocket server listening on {} (routes {})", listeningOn(), config.routes().keySet());
         } finally {
             lifecycle.unlock();
@@ -196,94 +178,6 @@ public final class WebSocketServer implements AutoCloseable {
     /** {@code host:port}, with an IPv6 literal in brackets. */
     private static String hostAndPort(String host, int port) {
         return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
-    }
-
-    /**
-     * Accepts until closed. Nothing a client does can end this thread: every failure, an
-     * {@link Error} included, is logged and followed by a short pause (out of file descriptors, the
-     * next accept would fail at once again), and accepting goes on.
-     */
-    private void acceptLoop() {
-        while (!closing) {
-            try {
-                acceptOne();
-            } catch (Throwable e) {
-                if (closing) {
-                    return;
-                }
-                try {
-                    log.warn("accept failed: {}", e.toString());
-                } catch (Throwable ignored) {
-                    // Even logging can fail (out of memory): go on without it.
-                }
-                try {
-                    Thread.sleep(ACCEPT_BACKOFF_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    if (closing) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    private void acceptOne() throws IOException {
-        Socket socket = serverSocket.accept();
-        if (!(socket.getRemoteSocketAddress() instanceof InetSocketAddress remote)) {
-            socket.close(); // closed by the peer already
-            return;
-        }
-        ConnectionSlots.Admission admission = slots.tryTake(remote.getAddress());
-        if (admission != ConnectionSlots.Admission.ADMITTED) {
-            refuse(socket, admission);
-            return;
-        }
-        ConnectionLoop loop = null;
-        try {
-            loop = new ConnectionLoop(this, socket, connectionIds.incrementAndGet(), new SessionMemory(memory));
-            loops.add(loop);
-            Thread.ofVirtual().name("ws-connection-" + loop.id()).start(loop);
-        } catch (Throwable e) {
-            if (loop != null) {
-                loops.remove(loop);
-            }
-            slots.give(remote.getAddress());
-            socket.close();
-            throw e;
-        }
-    }
-
-    /**
-     * A connection over {@link ServerConfig#maxConnections()} or its address's limit: answered 503
-     * on a short-lived thread while at most {@value #MAX_REFUSING} such answers are under way (so a
-     * flood of connections cannot make threads without bound), else closed at once.
-     */
-    private void refuse(Socket socket, ConnectionSlots.Admission admission) throws IOException {
-        counters.connectionsRefused.increment();
-        log.debug("connection from {} refused: {}", socket.getRemoteSocketAddress(), admission);
-        if (refusing.incrementAndGet() > MAX_REFUSING) {
-            refusing.decrementAndGet();
-            socket.close();
-            return;
-        }
-        String reason = admission == ConnectionSlots.Admission.SERVER_FULL ? "too many connections"
-                : "too many connections from your address";
-        try {
-            Thread.ofVirtual().name("ws-refuse").start(() -> {
-                try (socket) {
-                    HttpResponses.error(socket.getOutputStream(), 503, reason, Map.of("Retry-After", "1"), true);
-                    Linger.shutdown(socket, REFUSAL_LINGER_NANOS, 64 * 1024);
-                } catch (IOException e) {
-                    // The client went away; nothing to answer.
-                } finally {
-                    refusing.decrementAndGet();
-                }
-            });
-        } catch (Throwable e) {
-            refusing.decrementAndGet();
-            socket.close();
-            throw e;
-        }
     }
 
     /**
@@ -378,27 +272,11 @@ public final class WebSocketServer implements AutoCloseable {
                     log.debug("closing the listening socket: {}", e.toString());
                 }
             }
-            if (acceptThread != null) {
-                joinQuietly(acceptThread, Duration.ofSeconds(5).toNanos());
+            if (acceptor != null) {
+                acceptor.join(Duration.ofSeconds(5));
             }
-            List<ConnectionLoop> open = new ArrayList<>(loops);
-            open.forEach(ConnectionLoop::goingAway);
-            long closeTimeout = config.closeTimeout().toNanos();
-            if (!joinAll(closeTimeout)) {
-                log.info("{} connections did not finish their closing handshake within {}, dropping them",
-                        loops.size(), config.closeTimeout());
-                for (ConnectionLoop loop : loops) {
-                    loop.abort();
-                    Thread thread = loop.thread();
-                    if (thread != null) {
-                        thread.interrupt();
-                    }
-                }
-                if (!joinAll(closeTimeout)) {
-                    log.warn("{} connection threads still running after shutdown (blocked handlers?)", loops.size());
-                }
-            }
-            timer.shutdownNow();
+            Shutdown.endConnections(loops, config.closeTimeout());
+            sweep.stop();
             if (idleWatcher != null) {
                 idleWatcher.close();
             }
@@ -408,34 +286,27 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** Waits until every connection has finished (threads come and go as idle sessions resume). */
-    private boolean joinAll(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        while (!loops.isEmpty()) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(Duration.ofNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(5))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
+    // ---- for Acceptor ----
 
-    private static boolean joinQuietly(Thread thread, long nanos) {
+    /**
+     * Runs an admitted connection on a virtual thread of its own. On failure the connection is not
+     * listed, and the caller gives back its slot and closes the socket.
+     */
+    void startConnection(Socket socket) {
+        ConnectionLoop loop = null;
         try {
-            return thread.join(Duration.ofNanos(Math.max(1, nanos)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            loop = new ConnectionLoop(this, socket, connectionIds.incrementAndGet(), new SessionMemory(memory));
+            loops.add(loop);
+            Thread.ofVirtual().name("ws-connection-" + loop.id()).start(loop);
+        } catch (Throwable e) {
+            if (loop != null) {
+                loops.remove(loop);
+            }
+            throw e;
         }
     }
 
-    // ---- for ConnectionLoop ----
+    // ---- for ConnectionLoop (and Acceptor: isClosing, counters) ----
 
     ServerHandshake handshake() {
         return handshake;
@@ -464,43 +335,5 @@ public final class WebSocketServer implements AutoCloseable {
     /** Where sessions wait without a thread (see {@link ServerConfig#threadRelease()}). */
     IdleWatcher idleWatcher() {
         return idleWatcher;
-    }
-
-    /**
-     * How often the timer checks every session's deadlines: a quarter of the shortest timeout in
-     * use, between 10 ms and 1 s, so a deadline is met to within a quarter of its length (or a
-     * second) while 10,000 sessions cost one pass over a set per second.
-     */
-    static long sweepIntervalNanos(ServerConfig config) {
-        long shortest = Math.min(config.closeTimeout().toNanos(),
-                Math.min(config.handshakeTimeout().toNanos(), config.responseTimeout().toNanos()));
-        if (config.idleTimeout().toNanos() > 0) {
-            shortest = Math.min(shortest, config.idleTimeout().toNanos());
-        }
-        if (config.pingInterval().toNanos() > 0) {
-            shortest = Math.min(shortest, Math.min(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
-        }
-        return Math.clamp(shortest / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
-    }
-
-    /** One pass of the timer over every connection (see {@link ConnectionLoop#checkTimers(long)}). */
-    private void sweep() {
-        // An exception escaping a scheduled task would cancel every later run: nothing may escape.
-        try {
-            long now = System.nanoTime();
-            for (ConnectionLoop loop : loops) {
-                try {
-                    loop.checkTimers(now);
-                } catch (Throwable e) {
-                    log.warn("connection {}: timer check failed", loop.id(), e);
-                }
-            }
-        } catch (Throwable e) {
-            try {
-                log.error("timer sweep failed", e);
-            } catch (Throwable ignored) {
-                // out of memory: the next sweep tries again
-            }
-        }
     }
 }

@@ -43,7 +43,7 @@ class WebSocketServerTest {
     @Nested
     class TimerSweep {
         private long sweepMillis(ServerBuilder builder) {
-            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(WebSocketServer.sweepIntervalNanos(builder.config()));
+            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(DeadlineSweep.intervalNanos(builder.config()));
         }
 
         @Test

@@ -27,7 +27,7 @@ public final class EchoServer {
 
     /**
      * An echo server on {@code bindAddress:port} that compresses within a window of
-     * {@code compressionWindowBits} (8-15; see {@code WebSocketServer.Builder#compressionWindowBits}),
+     * {@code compressionWindowBits} (8-15; see {@code ServerBuilder#compressionWindowBits}),
      * not yet started.
      */
     public static WebSocketServer create(String bindAddress, int port, int compressionWindowBits) {

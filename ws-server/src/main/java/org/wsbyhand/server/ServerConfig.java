@@ -12,7 +12,7 @@ import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
- * Every setting of a {@link WebSocketServer}, validated once by {@link WebSocketServer.Builder#build()}.
+ * Every setting of a {@link WebSocketServer}, validated once by {@link ServerBuilder#build()}.
  * The defaults are the {@code DEFAULT_*} constants; a zero duration disables the idle timeout or the
  * ping heartbeat.
  *

@@ -45,7 +45,7 @@ class CompressionIT {
         return json.append("]}").toString();
     }
 
-    static WebSocketServer.Builder echoServer(WebSocketHandler handler) {
+    static ServerBuilder echoServer(WebSocketHandler handler) {
         return WebSocketServer.builder().bindAddress("127.0.0.1").port(0).route("/echo", handler)
                 .closeTimeout(Duration.ofSeconds(2));
     }

@@ -57,11 +57,11 @@ class HostileClientsIT {
         }
     };
 
-    private static WebSocketServer start(UnaryOperator<WebSocketServer.Builder> settings) throws IOException {
+    private static WebSocketServer start(UnaryOperator<ServerBuilder> settings) throws IOException {
         return start(settings, ECHO);
     }
 
-    private static WebSocketServer start(UnaryOperator<WebSocketServer.Builder> settings, WebSocketHandler handler)
+    private static WebSocketServer start(UnaryOperator<ServerBuilder> settings, WebSocketHandler handler)
             throws IOException {
         WebSocketServer server = settings.apply(WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
                 .route("/echo", handler)).build();

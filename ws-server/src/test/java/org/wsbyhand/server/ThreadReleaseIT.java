@@ -28,7 +28,7 @@ import org.wsbyhand.session.PreparedMessage;
 class ThreadReleaseIT {
     private static final Duration RELEASE = Duration.ofMillis(50);
 
-    private static WebSocketServer start(RecordingHandler handler, UnaryOperator<WebSocketServer.Builder> settings)
+    private static WebSocketServer start(RecordingHandler handler, UnaryOperator<ServerBuilder> settings)
             throws Exception {
         WebSocketServer server = settings.apply(WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
                 .route("/ws", handler).threadRelease(RELEASE)).build();

@@ -18,7 +18,7 @@ import org.wsbyhand.session.SlowConsumerException;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimeoutsIT {
 
-    private static WebSocketServer start(RecordingHandler handler, java.util.function.UnaryOperator<WebSocketServer.Builder> settings)
+    private static WebSocketServer start(RecordingHandler handler, java.util.function.UnaryOperator<ServerBuilder> settings)
             throws Exception {
         WebSocketServer server = settings.apply(WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
                 .route("/ws", handler)).build();

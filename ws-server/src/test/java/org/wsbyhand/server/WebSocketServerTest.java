@@ -42,8 +42,8 @@ class WebSocketServerTest {
 
     @Nested
     class TimerSweep {
-        private long sweepMillis(WebSocketServer.Builder builder) {
-            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(WebSocketServer.sweepIntervalNanos(builder.config()));
+        private long sweepMillis(ServerBuilder builder) {
+            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(DeadlineSweep.intervalNanos(builder.config()));
         }
 
         @Test
@@ -82,7 +82,7 @@ class WebSocketServerTest {
 
         @Test
         void routeCannotBeRegisteredTwice() {
-            WebSocketServer.Builder builder = WebSocketServer.builder().route("/a", new WebSocketHandler() {});
+            ServerBuilder builder = WebSocketServer.builder().route("/a", new WebSocketHandler() {});
             assertThrows(IllegalArgumentException.class, () -> builder.route("/a", new WebSocketHandler() {}));
         }
 

@@ -15,7 +15,6 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.deflate.DeflateNegotiation;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
-import org.wsbyhand.session.OverflowPolicy;
 import org.wsbyhand.session.core.CoreSession;
 import org.wsbyhand.session.core.Outbound;
 import org.wsbyhand.session.core.SessionClock;
@@ -113,7 +112,7 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                     config.pongTimeout(), config.idleTimeout(), config.closeTimeout()));
             String name = Long.toString(id);
             Outbound outbound = new Outbound(lock, connection, transport, counters.session, memory, termination, clock,
-                    config.maxOutboundBytes(), OverflowPolicy.CLOSE, name, deflate);
+                    config.maxOutboundBytes(), config.overflowPolicy(), name, deflate);
             outbound.gate(this::writable);
             CoreSession session = new CoreSession(new CoreSession.Identity(name, upgrade.request(),
                     upgrade.accepted().subprotocol(), remote), lock, connection, outbound, deflate, counters.session);

@@ -21,7 +21,7 @@ final class Counters {
         SessionCounters s = session;
         return new ServerStats(openConnections, openSessions.get(), parkedSessions.get(), connectionsRefused.sum(),
                 upgradesAccepted.sum(), upgradesRejected.sum(), httpRequests.sum(), s.messagesIn.sum(),
-                s.messagesOut.sum(), s.bytesIn.sum(), s.bytesOut.sum(), s.slowConsumers.sum(), s.closes(),
+                s.messagesOut.sum(), s.bytesIn.sum(), s.bytesOut.sum(), s.slowConsumers.sum(), s.messagesDropped.sum(), s.closes(),
                 new ServerStats.Compression(s.compressedMessagesIn.sum(), s.compressedBytesIn.sum(),
                         s.inflatedBytesIn.sum(), s.compressedMessagesOut.sum(), s.originalBytesOut.sum(),
                         s.compressedBytesOut.sum()), memory);

@@ -11,6 +11,7 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.session.OverflowPolicy;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
@@ -29,6 +30,7 @@ public final class ServerBuilder {
     private StaticFiles staticFiles;
     private Limits limits = Limits.defaults();
     private long maxOutboundBytes = ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES;
+    private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE;
     private long memoryBudget;
     private int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
@@ -185,13 +187,27 @@ public final class ServerBuilder {
     }
 
     /**
-     * The most unsent bytes a session may hold (default 4 MiB); over it the session closes with 1008.
+     * The most unsent bytes a session may hold (default 4 MiB); a message that would go over it is
+     * refused as the {@link #overflowPolicy overflow policy} says.
      *
      * @param bytes the most unsent bytes per session
      * @return this builder
      */
     public ServerBuilder maxOutboundBytes(long bytes) {
         this.maxOutboundBytes = bytes;
+        return this;
+    }
+
+    /**
+     * What a send that would take a session over {@link #maxOutboundBytes} does (default
+     * {@link OverflowPolicy#CLOSE}: the session closes with 1008; {@link OverflowPolicy#DROP}: the message is
+     * dropped, counted in {@link ServerStats#messagesDropped()}, and the session stays open).
+     *
+     * @param policy the overflow policy
+     * @return this builder
+     */
+    public ServerBuilder overflowPolicy(OverflowPolicy policy) {
+        this.overflowPolicy = Objects.requireNonNull(policy, "policy");
         return this;
     }
 
@@ -410,7 +426,7 @@ public final class ServerBuilder {
      */
     public ServerConfig config() {
         return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
-                Optional.ofNullable(staticFiles), limits, maxOutboundBytes,
+                Optional.ofNullable(staticFiles), limits, maxOutboundBytes, overflowPolicy,
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
                 maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout, threadRelease, Optional.ofNullable(tls),
                 compression ? Optional.of(deflateOptions) : Optional.empty());

@@ -9,6 +9,7 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
+import org.wsbyhand.session.OverflowPolicy;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
@@ -25,8 +26,11 @@ import org.wsbyhand.session.WebSocketHandler;
  * @param upgradeHook      last say on every upgrade (default accepts all)
  * @param staticFiles      files served to plain GET/HEAD requests, if any
  * @param limits           frame, message and HTTP head limits (default {@link Limits#defaults()})
- * @param maxOutboundBytes most unsent bytes one session may hold before it is closed with 1008
- *                         (default 4 MiB)
+ * @param maxOutboundBytes most unsent bytes one session may hold (default 4 MiB); a message that
+ *                         would go over it is refused as {@code overflowPolicy} says
+ * @param overflowPolicy   what a send over {@code maxOutboundBytes} does: close the session with
+ *                         1008 (default {@link OverflowPolicy#CLOSE}) or drop the message and count
+ *                         it ({@link OverflowPolicy#DROP})
  * @param memoryBudget     most bytes the server holds on behalf of all its clients together
  *                         (message reassembly and inflation, grown read buffers, unsent bytes);
  *                         half is promised in equal shares per connection, half is shared; a
@@ -70,6 +74,7 @@ public record ServerConfig(
         Optional<StaticFiles> staticFiles,
         Limits limits,
         long maxOutboundBytes,
+        OverflowPolicy overflowPolicy,
         long memoryBudget,
         int maxConnections,
         int maxConnectionsPerAddress,
@@ -127,6 +132,7 @@ public record ServerConfig(
         Objects.requireNonNull(staticFiles, "staticFiles");
         Objects.requireNonNull(limits, "limits");
         requirePositive("maxOutboundBytes", maxOutboundBytes);
+        Objects.requireNonNull(overflowPolicy, "overflowPolicy");
         requirePositive("memoryBudget", memoryBudget);
         requirePositive("maxConnections", maxConnections);
         if (maxConnectionsPerAddress < 0) {

@@ -25,6 +25,9 @@ import org.wsbyhand.protocol.CloseCode;
  * @param bytesOut         bytes written to sessions' sockets after the upgrade
  * @param slowConsumers    sessions closed with 1008 because their unsent bytes would have exceeded
  *                         {@link ServerConfig#maxOutboundBytes()}
+ * @param messagesDropped  messages refused because they would have taken a session over
+ *                         {@link ServerConfig#maxOutboundBytes()} under
+ *                         {@link org.wsbyhand.session.OverflowPolicy#DROP}
  * @param closesByCode     sessions ended, by the close code reported to the handler's {@code onClose}
  *                         (1006 when the peer never answered the server's close frame)
  * @param compression      permessage-deflate traffic, part of the messages and bytes above
@@ -43,6 +46,7 @@ public record ServerStats(
         long bytesIn,
         long bytesOut,
         long slowConsumers,
+        long messagesDropped,
         Map<CloseCode, Long> closesByCode,
         Compression compression,
         Memory memory) {

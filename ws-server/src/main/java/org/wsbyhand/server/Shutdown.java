@@ -2,9 +2,7 @@ package org.wsbyhand.server;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,7 @@ final class Shutdown {
      * @param loops        the server's open connections, a live view they leave as they finish
      * @param closeTimeout {@link ServerConfig#closeTimeout()}
      */
-    static void endConnections(Collection<ConnectionLoop> loops, Duration closeTimeout) {
+    static void endConnections(OpenConnections loops, Duration closeTimeout) {
         List<ConnectionLoop> open = new ArrayList<>(loops);
         open.forEach(ConnectionLoop::goingAway);
         long closeTimeoutNanos = closeTimeout.toNanos();
@@ -48,20 +46,12 @@ final class Shutdown {
     }
 
     /** Waits until every connection has finished (threads come and go as idle sessions resume). */
-    private static boolean joinAll(Collection<ConnectionLoop> loops, long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        while (!loops.isEmpty()) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(Duration.ofNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(5))));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    private static boolean joinAll(OpenConnections loops, long nanos) {
+        try {
+            return loops.awaitEmpty(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return true;
     }
 }

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerHandshake handshake;
     private final Counters counters = new Counters();
-    private final Set<ConnectionLoop> loops = ConcurrentHashMap.newKeySet();
+    private final OpenConnections loops = new OpenConnections();
     private final ConnectionSlots slots;
     private final MemoryPool memory;
     private final BusyReaders busyReaders = new BusyReaders(BusyReaders.carriers());

@@ -5,7 +5,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectableChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -59,7 +59,7 @@ final class IdleWatcher implements Runnable {
      * Registers a reader's channel, already in non-blocking mode; the caller's thread then ends.
      * Returns the key, or throws when the channel or the watcher is closed.
      */
-    SelectionKey park(SocketChannel channel, Parked loop) throws IOException {
+    SelectionKey park(SelectableChannel channel, Parked loop) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }

@@ -460,7 +460,8 @@ public final class Outbound {
      *
      * @param bytes the most unsent bytes to wait for
      * @param nanos the longest wait
-     * @return {@code true} when the unsent bytes are at most {@code bytes}
+     * @return {@code true} when the unsent bytes are at most {@code bytes}; {@code false} when the time
+     *     was up or a write failed (its bytes were never written)
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitQueuedAtMost(long bytes, long nanos) throws InterruptedException {
@@ -468,8 +469,16 @@ public final class Outbound {
         try {
             waiters++;
             try {
-                while (queuedBytes() > bytes) {
-                    if (broken || nanos <= 0) {
+                while (true) {
+                    if (broken) {
+                        // A failed write drops its batch (inFlight goes back to 0): those bytes were
+                        // never written, whatever queuedBytes() says now.
+                        return false;
+                    }
+                    if (queuedBytes() <= bytes) {
+                        return true;
+                    }
+                    if (nanos <= 0) {
                         return false;
                     }
                     flush(true);
@@ -480,7 +489,6 @@ public final class Outbound {
                     long slice = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50));
                     nanos -= slice - progress.awaitNanos(slice);
                 }
-                return true;
             } finally {
                 waiters--;
             }

@@ -166,13 +166,22 @@ class OutboundTest {
      * with bytes unsent". The frame whose write failed was never written.
      */
     @Test
-    @Disabled("bug: Outbound.awaitQueuedAtMost returns true after a failed write")
     void awaitQueuedAtMostIsFalseWhenTheWriteFailed() throws Exception {
         try (SessionHarness h = blocked(OverflowPolicy.CLOSE)) {
             assertTrue(h.session.sendText(TEN));
             Await.until(() -> h.transport.writesStarted.get() == 1, "the writer is blocked in its write");
+            CompletableFuture<Boolean> waited = new CompletableFuture<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    waited.complete(h.session.awaitQueuedBytesAtMost(0, Await.LIMIT));
+                } catch (Throwable t) {
+                    waited.completeExceptionally(t);
+                }
+            });
+            Await.until(() -> waiter.getState() == Thread.State.TIMED_WAITING, "the waiter waits");
             h.transport.failWrites(new IOException("connection reset"));
             h.transport.releaseWrites();
+            assertFalse(waited.get(Await.LIMIT.toSeconds(), TimeUnit.SECONDS), "a waiter hears of the failure");
             Await.until(h.transport::aborted, "the failed write drops the transport");
             assertFalse(h.session.awaitQueuedBytesAtMost(0, Duration.ofMillis(100)),
                     "the frame was never written");

@@ -162,7 +162,9 @@ public final class Outbound {
             }
             if (queuedBytes() + frameLength > maxOutboundBytes) {
                 if (policy == OverflowPolicy.DROP) {
-                    counters.messagesDropped.increment();
+                    if (data) {
+                        counters.messagesDropped.increment(); // data messages only, like messagesOut
+                    }
                     return false;
                 }
                 overflow();

@@ -42,6 +42,12 @@ public final class Outbound {
     public static final int READER_WRITE_MAX = 64 * 1024;
     /** Buffers smaller than this are copied into one write; larger ones are written directly. */
     private static final int COALESCE_BYTES = 8 * 1024;
+    /**
+     * The largest close frame this side queues: a 2-byte header, a client's 4-byte mask key, and a
+     * control frame's most payload (RFC 6455 5.5). Our own close frame may take a session this far
+     * over its bound without making it a peer that "keeps sending after our close".
+     */
+    private static final long CLOSE_FRAME_MAX = 2 + 4 + 125;
 
     private final SessionLock lock;
     private final Connection connection;
@@ -219,8 +225,9 @@ public final class Outbound {
             overflow();
         } else if (state == Connection.State.OPEN && !withinBudget) {
             overBudget();
-        } else if (state != Connection.State.OPEN && (!withinBudget || queued > maxOutboundBytes)) {
+        } else if (state != Connection.State.OPEN && (!withinBudget || queued > maxOutboundBytes + CLOSE_FRAME_MAX)) {
             // After our close the peer can still make us queue pongs; one that does so without reading is dropped.
+            // Our own close frame alone does not count: a session at its bound must still be able to close.
             log.info("session {}: keeps sending after our close without reading, dropped", name);
             termination.transportGone();
             transport.abort();

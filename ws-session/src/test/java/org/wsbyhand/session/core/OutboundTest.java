@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
@@ -210,7 +209,6 @@ class OutboundTest {
      * transport without sending it.
      */
     @Test
-    @Disabled("bug: Outbound.afterCall drops the transport when our own close frame crosses the bound")
     void aSessionAtItsBoundClosesWithItsCloseFrameInsteadOfBeingDropped() throws Exception {
         try (SessionHarness h = blocked(OverflowPolicy.DROP)) {
             fill(h);
@@ -231,7 +229,6 @@ class OutboundTest {
      * dropped for that alone: the 1008 goes out once it reads.
      */
     @Test
-    @Disabled("bug: Outbound.afterCall drops the transport when our own close frame crosses the bound")
     void aSlowConsumerThatKeepsTalkingStillGetsIts1008() throws Exception {
         try (SessionHarness h = blocked(OverflowPolicy.CLOSE)) {
             fill(h);

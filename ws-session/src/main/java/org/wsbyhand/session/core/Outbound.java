@@ -42,6 +42,12 @@ public final class Outbound {
     public static final int READER_WRITE_MAX = 64 * 1024;
     /** Buffers smaller than this are copied into one write; larger ones are written directly. */
     private static final int COALESCE_BYTES = 8 * 1024;
+    /**
+     * The largest close frame this side queues: a 2-byte header, a client's 4-byte mask key, and a
+     * control frame's most payload (RFC 6455 5.5). Our own close frame may take a session this far
+     * over its bound without making it a peer that "keeps sending after our close".
+     */
+    private static final long CLOSE_FRAME_MAX = 2 + 4 + 125;
 
     private final SessionLock lock;
     private final Connection connection;
@@ -162,7 +168,9 @@ public final class Outbound {
             }
             if (queuedBytes() + frameLength > maxOutboundBytes) {
                 if (policy == OverflowPolicy.DROP) {
-                    counters.messagesDropped.increment();
+                    if (data) {
+                        counters.messagesDropped.increment(); // data messages only, like messagesOut
+                    }
                     return false;
                 }
                 overflow();
@@ -217,8 +225,9 @@ public final class Outbound {
             overflow();
         } else if (state == Connection.State.OPEN && !withinBudget) {
             overBudget();
-        } else if (state != Connection.State.OPEN && (!withinBudget || queued > maxOutboundBytes)) {
+        } else if (state != Connection.State.OPEN && (!withinBudget || queued > maxOutboundBytes + CLOSE_FRAME_MAX)) {
             // After our close the peer can still make us queue pongs; one that does so without reading is dropped.
+            // Our own close frame alone does not count: a session at its bound must still be able to close.
             log.info("session {}: keeps sending after our close without reading, dropped", name);
             termination.transportGone();
             transport.abort();
@@ -460,7 +469,8 @@ public final class Outbound {
      *
      * @param bytes the most unsent bytes to wait for
      * @param nanos the longest wait
-     * @return {@code true} when the unsent bytes are at most {@code bytes}
+     * @return {@code true} when the unsent bytes are at most {@code bytes}; {@code false} when the time
+     *     was up or a write failed (its bytes were never written)
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitQueuedAtMost(long bytes, long nanos) throws InterruptedException {
@@ -468,8 +478,16 @@ public final class Outbound {
         try {
             waiters++;
             try {
-                while (queuedBytes() > bytes) {
-                    if (broken || nanos <= 0) {
+                while (true) {
+                    if (broken) {
+                        // A failed write drops its batch (inFlight goes back to 0): those bytes were
+                        // never written, whatever queuedBytes() says now.
+                        return false;
+                    }
+                    if (queuedBytes() <= bytes) {
+                        return true;
+                    }
+                    if (nanos <= 0) {
                         return false;
                     }
                     flush(true);
@@ -480,7 +498,6 @@ public final class Outbound {
                     long slice = Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(50));
                     nanos -= slice - progress.awaitNanos(slice);
                 }
-                return true;
             } finally {
                 waiters--;
             }

@@ -97,7 +97,7 @@ final class ThreadRelease {
         return Step.NONE;
     }
 
-    /** A reader runs again on a new thread. Returns whether it came back from PARKED/WAKING (was parked). */
+    /** A reader runs again on a new thread. Returns whether it came back from WAKING (it had been parked). */
     boolean resumed() {
         boolean wasAway = state == State.WAKING;
         state = State.ACTIVE;

@@ -9,17 +9,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import org.wsbyhand.protocol.Limits;
-import org.wsbyhand.protocol.deflate.DeflateOptions;
-import org.wsbyhand.session.OverflowPolicy;
+import org.wsbyhand.session.SessionSettings;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
- * Collects the settings of a {@link WebSocketServer}; {@link #build()} validates them. Every
- * setting has the default documented in {@link ServerConfig}. Get one from
- * {@link WebSocketServer#builder()}.
+ * Collects the settings of a {@link WebSocketServer}; {@link #build()} validates them. The settings
+ * every session has (limits, outbound bound, heartbeat, timeouts, compression) are those of
+ * {@link SessionSettings}; the ones here are the server's own. Every setting has the default
+ * documented in {@link ServerConfig}. Get one from {@link WebSocketServer#builder()}.
  */
-public final class ServerBuilder {
+public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private String bindAddress = ServerConfig.DEFAULT_BIND_ADDRESS;
     private int port = ServerConfig.DEFAULT_PORT;
     private int backlog = ServerConfig.DEFAULT_BACKLOG;
@@ -28,24 +27,20 @@ public final class ServerBuilder {
     private Set<String> allowedOrigins = Set.of();
     private UpgradeHook upgradeHook = UpgradeHook.ACCEPT_ALL;
     private StaticFiles staticFiles;
-    private Limits limits = Limits.defaults();
-    private long maxOutboundBytes = ServerConfig.DEFAULT_MAX_OUTBOUND_BYTES;
-    private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE;
     private long memoryBudget;
     private int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration responseTimeout = ServerConfig.DEFAULT_RESPONSE_TIMEOUT;
-    private Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
-    private Duration pingInterval = ServerConfig.DEFAULT_PING_INTERVAL;
     private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
-    private Duration pongTimeout = ServerConfig.DEFAULT_PONG_TIMEOUT;
-    private Duration closeTimeout = ServerConfig.DEFAULT_CLOSE_TIMEOUT;
     private SSLContext tls;
-    private boolean compression = true;
-    private DeflateOptions deflateOptions = DeflateOptions.defaults();
 
     ServerBuilder() {}
+
+    @Override
+    protected ServerBuilder self() {
+        return this;
+    }
 
     /**
      * The address to listen on, e.g. {@code "127.0.0.1"} (default {@code 0.0.0.0}).
@@ -142,74 +137,11 @@ public final class ServerBuilder {
         return this;
     }
 
-    /**
-     * All protocol limits at once (default {@link Limits#defaults()}).
-     *
-     * @param limits the frame, message and head size limits
-     * @return this builder
-     */
-    public ServerBuilder limits(Limits limits) {
-        this.limits = Objects.requireNonNull(limits, "limits");
-        return this;
-    }
 
-    /**
-     * The largest frame payload accepted (default 1 MiB); larger frames fail with 1009.
-     *
-     * @param bytes the largest frame payload, in bytes
-     * @return this builder
-     */
-    public ServerBuilder maxFrameSize(int bytes) {
-        this.limits = limits.withMaxFrameSize(bytes);
-        return this;
-    }
 
-    /**
-     * The largest message accepted (default 1 MiB); larger messages fail with 1009.
-     *
-     * @param bytes the largest message, in bytes
-     * @return this builder
-     */
-    public ServerBuilder maxMessageSize(int bytes) {
-        this.limits = limits.withMaxMessageSize(bytes);
-        return this;
-    }
 
-    /**
-     * The largest HTTP request head (default 8 KiB); larger heads get 431.
-     *
-     * @param bytes the largest request head, in bytes
-     * @return this builder
-     */
-    public ServerBuilder maxHeadSize(int bytes) {
-        this.limits = limits.withMaxHeadSize(bytes);
-        return this;
-    }
 
-    /**
-     * The most unsent bytes a session may hold (default 4 MiB); a message that would go over it is
-     * refused as the {@link #overflowPolicy overflow policy} says.
-     *
-     * @param bytes the most unsent bytes per session
-     * @return this builder
-     */
-    public ServerBuilder maxOutboundBytes(long bytes) {
-        this.maxOutboundBytes = bytes;
-        return this;
-    }
 
-    /**
-     * What a send that would take a session over {@link #maxOutboundBytes} does (default
-     * {@link OverflowPolicy#CLOSE}: the session closes with 1008; {@link OverflowPolicy#DROP}: the message is
-     * dropped, counted in {@link ServerStats#messagesDropped()}, and the session stays open).
-     *
-     * @param policy the overflow policy
-     * @return this builder
-     */
-    public ServerBuilder overflowPolicy(OverflowPolicy policy) {
-        this.overflowPolicy = Objects.requireNonNull(policy, "policy");
-        return this;
-    }
 
     /**
      * The most bytes held on behalf of all clients together: message reassembly and inflation,
@@ -275,27 +207,7 @@ public final class ServerBuilder {
         return this;
     }
 
-    /**
-     * Close a session that receives nothing for this long with 1001 (default 5 min; zero disables).
-     *
-     * @param timeout the idle time after which a session is closed, or zero to keep idle sessions open
-     * @return this builder
-     */
-    public ServerBuilder idleTimeout(Duration timeout) {
-        this.idleTimeout = timeout;
-        return this;
-    }
 
-    /**
-     * Ping a session that received nothing for this long (default 30 s; zero disables).
-     *
-     * @param interval the quiet time after which a session is pinged, or zero to never ping
-     * @return this builder
-     */
-    public ServerBuilder pingInterval(Duration interval) {
-        this.pingInterval = interval;
-        return this;
-    }
 
     /**
      * Let a session that has received nothing for this long, with nothing to send, give back its
@@ -310,27 +222,7 @@ public final class ServerBuilder {
         return this;
     }
 
-    /**
-     * Fail a pinged session with 1011 when nothing arrives for this long (default 10 s).
-     *
-     * @param timeout the time to wait for anything from a pinged session
-     * @return this builder
-     */
-    public ServerBuilder pongTimeout(Duration timeout) {
-        this.pongTimeout = timeout;
-        return this;
-    }
 
-    /**
-     * Wait this long for the peer's close frame, and for sessions at shutdown (default 5 s).
-     *
-     * @param timeout the time to wait for a close frame, and for sessions at shutdown
-     * @return this builder
-     */
-    public ServerBuilder closeTimeout(Duration timeout) {
-        this.closeTimeout = timeout;
-        return this;
-    }
 
     /**
      * Serve wss:// with this TLS context (default plain ws://).
@@ -343,64 +235,10 @@ public final class ServerBuilder {
         return this;
     }
 
-    /**
-     * Whether to negotiate permessage-deflate (RFC 7692) with clients that offer it (default
-     * on; browsers offer it). Clients that do not offer it are served uncompressed either way.
-     *
-     * @param enabled {@code true} to negotiate permessage-deflate
-     * @return this builder
-     */
-    public ServerBuilder compression(boolean enabled) {
-        this.compression = enabled;
-        return this;
-    }
 
-    /**
-     * Turns compression on with these options (level, minimum size, no-context-takeover).
-     *
-     * @param options the compression options
-     * @return this builder
-     */
-    public ServerBuilder compression(DeflateOptions options) {
-        this.deflateOptions = Objects.requireNonNull(options, "options");
-        this.compression = true;
-        return this;
-    }
 
-    /**
-     * The zlib level, 0-9 or -1 for zlib's default (default 6).
-     *
-     * @param level the zlib compression level, 0-9, or -1
-     * @return this builder
-     */
-    public ServerBuilder compressionLevel(int level) {
-        this.deflateOptions = deflateOptions.withCompressionLevel(level);
-        return this;
-    }
 
-    /**
-     * Messages shorter than this are sent uncompressed (default 32 bytes).
-     *
-     * @param bytes the smallest message size that is compressed
-     * @return this builder
-     */
-    public ServerBuilder compressionMinSize(int bytes) {
-        this.deflateOptions = deflateOptions.withMinMessageSize(bytes);
-        return this;
-    }
 
-    /**
-     * Whether to ask every client for no context takeover in both directions (default false):
-     * each message is then compressed on its own and a session holds no zlib memory between
-     * messages (instead of about 300 KiB), at the price of compression on small messages.
-     *
-     * @param enabled {@code true} to ask for no context takeover in both directions
-     * @return this builder
-     */
-    public ServerBuilder compressionNoContextTakeover(boolean enabled) {
-        this.deflateOptions = deflateOptions.withServerNoContextTakeover(enabled).withClientNoContextTakeover(enabled);
-        return this;
-    }
 
     /**
      * The largest LZ77 window the server compresses with, 8-15 bits (default 15, a 32 KiB
@@ -414,7 +252,7 @@ public final class ServerBuilder {
      * @return this builder
      */
     public ServerBuilder compressionWindowBits(int bits) {
-        this.deflateOptions = deflateOptions.withServerMaxWindowBits(bits);
+        deflateOptions(deflateOptions().withServerMaxWindowBits(bits));
         return this;
     }
 
@@ -426,10 +264,10 @@ public final class ServerBuilder {
      */
     public ServerConfig config() {
         return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
-                Optional.ofNullable(staticFiles), limits, maxOutboundBytes, overflowPolicy,
+                Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
-                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout, pingInterval, pongTimeout, closeTimeout, threadRelease, Optional.ofNullable(tls),
-                compression ? Optional.of(deflateOptions) : Optional.empty());
+                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,
+                Optional.ofNullable(tls), deflate());
     }
 
     /**

@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
 import org.wsbyhand.protocol.Limits;
 import org.wsbyhand.protocol.deflate.DeflateOptions;
 import org.wsbyhand.session.OverflowPolicy;
+import org.wsbyhand.session.SessionSettings;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
@@ -95,7 +96,7 @@ public record ServerConfig(
     /** 1024 pending connections (the kernel may cap it, see somaxconn). */
     public static final int DEFAULT_BACKLOG = 1024;
     /** 4 MiB of unsent bytes per session. */
-    public static final long DEFAULT_MAX_OUTBOUND_BYTES = 4L << 20;
+    public static final long DEFAULT_MAX_OUTBOUND_BYTES = SessionSettings.DEFAULT_MAX_OUTBOUND_BYTES;
     /** The default memory budget is the maximum heap divided by this. */
     public static final int DEFAULT_MEMORY_BUDGET_FRACTION = 4;
     /** 10,000 open connections. */
@@ -107,13 +108,13 @@ public record ServerConfig(
     /** 30 seconds. */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     /** 5 minutes. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = SessionSettings.DEFAULT_IDLE_TIMEOUT;
     /** 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PING_INTERVAL = SessionSettings.DEFAULT_PING_INTERVAL;
     /** 10 seconds. */
-    public static final Duration DEFAULT_PONG_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_PONG_TIMEOUT = SessionSettings.DEFAULT_PONG_TIMEOUT;
     /** 5 seconds. */
-    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = SessionSettings.DEFAULT_CLOSE_TIMEOUT;
     /** 500 milliseconds. */
     public static final Duration DEFAULT_THREAD_RELEASE = Duration.ofMillis(500);
 

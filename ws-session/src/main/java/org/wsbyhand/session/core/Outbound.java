@@ -64,6 +64,8 @@ public final class Outbound {
 
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile boolean queuedDuringWrite;
+    /** The reader's end-of-batch write reuses this (it empties it); only the reader, holding {@code writing}, touches it. */
+    private final ArrayDeque<ByteBuffer> readerTaken = new ArrayDeque<>(4);
     /** Bytes taken from the connection and being written; written by the writing thread only. */
     private volatile long inFlight;
     private volatile int waiters;
@@ -244,10 +246,7 @@ public final class Outbound {
                 CloseCode.POLICY_VIOLATION);
         termination.fail(new SlowConsumerException(maxOutboundBytes));
         counters.slowConsumers.increment();
-        connection.close(CloseCode.POLICY_VIOLATION, "too many unsent bytes");
-        budget.settleOutbound(queuedBytes());
-        clock.closeQueued();
-        flush(false);
+        closeFor(CloseCode.POLICY_VIOLATION, "too many unsent bytes");
     }
 
     /** The memory budget has no room for this session's unsent bytes: close with 1013. Lock held. */
@@ -256,7 +255,12 @@ public final class Outbound {
                 CloseCode.TRY_AGAIN_LATER);
         termination.fail(new MemoryBudgetException());
         counters.memoryRefusals.increment();
-        connection.close(CloseCode.TRY_AGAIN_LATER, "server memory budget exhausted");
+        closeFor(CloseCode.TRY_AGAIN_LATER, "server memory budget exhausted");
+    }
+
+    /** Queues our close frame for a limit the session broke and starts its deadline. Lock held. */
+    private void closeFor(CloseCode code, String reason) {
+        connection.close(code, reason);
         budget.settleOutbound(queuedBytes());
         clock.closeQueued();
         flush(false);
@@ -314,7 +318,7 @@ public final class Outbound {
             }
             writing.set(true);
             queuedDuringWrite = false;
-            taken = new ArrayDeque<>(2);
+            taken = readerTaken;
             bytes = take(taken);
         } finally {
             lock.unlock();

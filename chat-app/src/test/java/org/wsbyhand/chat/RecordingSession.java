@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.AttributeKey;
 import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.UpgradeRequest;
@@ -26,6 +27,7 @@ final class RecordingSession implements Session {
     private final Optional<String> subprotocol;
     private final InetSocketAddress remoteAddress;
     private final ConcurrentMap<String, Object> attributes = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AttributeKey<?>, Object> typed = new ConcurrentHashMap<>();
     final List<String> texts = new ArrayList<>();
     final List<PreparedMessage> prepared = new ArrayList<>();
     boolean open = true;
@@ -100,6 +102,20 @@ final class RecordingSession implements Session {
     @Override
     public ConcurrentMap<String, Object> attributes() {
         return attributes;
+    }
+
+    @Override
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        return Optional.ofNullable(key.cast(typed.get(key)));
+    }
+
+    @Override
+    public <T> void attribute(AttributeKey<T> key, T value) {
+        if (value == null) {
+            typed.remove(key);
+        } else {
+            typed.put(key, key.cast(value));
+        }
     }
 
     /** The last text sent. */

@@ -15,6 +15,7 @@ import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.deflate.DeflateNegotiation;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.session.AttributeKey;
 import org.wsbyhand.session.core.CoreSession;
 import org.wsbyhand.session.core.Outbound;
 import org.wsbyhand.session.core.SessionClock;
@@ -116,6 +117,7 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
             outbound.gate(this::writable);
             CoreSession session = new CoreSession(new CoreSession.Identity(name, upgrade.request(),
                     upgrade.accepted().subprotocol(), remote), lock, connection, outbound, deflate, counters.session);
+            upgrade.attributes().forEach((key, value) -> put(session, key, value));
             SessionLoop created = new SessionLoop(session, transport, upgrade.handler(), clock, termination,
                     counters.session, memory, this::ending, config.closeTimeout().toNanos());
             // The session is published before the 101 goes out, so that a shutdown arriving now closes it
@@ -141,6 +143,10 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                 counters.openSessions.decrementAndGet();
             }
         }
+    }
+
+    private static <T> void put(CoreSession session, AttributeKey<T> key, Object value) {
+        session.attribute(key, key.cast(value));
     }
 
     /** The loop returned: true when it gave its thread back, false when the session is over. */

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.handshake.HandshakeException;
 import org.wsbyhand.protocol.handshake.HandshakeResult;
 import org.wsbyhand.protocol.handshake.HttpRequest;
+import org.wsbyhand.protocol.handshake.HttpResponse;
+import org.wsbyhand.session.AttributeKey;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
@@ -37,9 +38,11 @@ final class FrontDoor {
      * @param request the request as the application sees it
      * @param accepted the handshake's answer
      * @param handler the route's handler
+     * @param attributes the typed attributes the upgrade hook gave the session
      * @param leftover bytes that arrived behind the request head
      */
-    record Upgrade(HttpUpgradeRequest request, HandshakeResult accepted, WebSocketHandler handler, byte[] leftover) {}
+    record Upgrade(HttpUpgradeRequest request, HandshakeResult accepted, WebSocketHandler handler,
+            Map<AttributeKey<?>, Object> attributes, byte[] leftover) {}
 
     private final WebSocketServer server;
     private final ServerConfig config;
@@ -100,14 +103,13 @@ final class FrontDoor {
             return Optional.empty();
         }
         HttpRequest head = read.get().request();
-        String path;
+        RouteTable.Match routed;
         try {
-            path = PercentDecoding.decode(head.path(), false);
+            routed = server.routes().match(head.path()).orElse(null);
         } catch (IllegalArgumentException e) {
             reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
             return Optional.empty();
         }
-        WebSocketHandler routed = config.routes().get(path);
         // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
         // are no static files to serve instead (the handshake then says what is missing). A plain GET
         // of a route's path serves the static file there, so a page and its socket can share "/".
@@ -127,7 +129,7 @@ final class FrontDoor {
         return Optional.empty();
     }
 
-    private Optional<Upgrade> upgrade(OutputStream out, Handshaker.ReadHead read, WebSocketHandler routed)
+    private Optional<Upgrade> upgrade(OutputStream out, Handshaker.ReadHead read, RouteTable.Match routed)
             throws IOException {
         HttpRequest head = read.request();
         if (routed == null) {
@@ -141,12 +143,12 @@ final class FrontDoor {
             reject(out, head, e);
             return Optional.empty();
         }
-        Optional<String> origin = head.headers().first("Origin");
-        if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
+        if (!server.origins().allows(head.headers().first("Origin"), head.headers().first("Host"))) {
             reject(out, head, HandshakeException.reject(403, "origin not allowed"));
             return Optional.empty();
         }
-        HttpUpgradeRequest request = new HttpUpgradeRequest(head, read.raw(), config.limits(), remote);
+        HttpUpgradeRequest request = new HttpUpgradeRequest(head, read.raw(), config.limits(), remote,
+                routed.variables());
         if (server.isClosing()) {
             reject(out, head, HandshakeException.reject(503, "server shutting down"));
             return Optional.empty();
@@ -164,17 +166,26 @@ final class FrontDoor {
             counters.openSessions.decrementAndGet();
             throw e;
         }
-        if (decision instanceof UpgradeDecision.Reject rejected) {
-            counters.openSessions.decrementAndGet();
-            reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
-            return Optional.empty();
-        }
-        return Optional.of(new Upgrade(request, accepted, routed, read.leftover()));
-    }
-
-    private boolean originAllowed(String origin) {
-        String lower = origin.toLowerCase(Locale.ROOT);
-        return config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(lower));
+        return switch (decision) {
+            case UpgradeDecision.Reject rejected -> {
+                counters.openSessions.decrementAndGet();
+                log.info("connection {} ({}): upgrade of {} refused by the upgrade hook with {}: {}", id, remote,
+                        head.target(), rejected.status(), rejected.reason());
+                counters.upgradesRejected.increment();
+                HttpResponses.error(out, rejected.status(), rejected.reason(), rejected.headers(), true);
+                yield Optional.empty();
+            }
+            case UpgradeDecision.Accept accept -> {
+                HandshakeResult answer = accepted;
+                if (!accept.headers().isEmpty()) {
+                    HttpResponse response = accepted.response();
+                    answer = new HandshakeResult(new HttpResponse(response.version(), response.status(),
+                            response.reason(), response.headers().toBuilder().addAll(accept.headers()).build()),
+                            accepted.subprotocol(), accepted.extensions());
+                }
+                yield Optional.of(new Upgrade(request, answer, routed.handler(), accept.attributes(), read.leftover()));
+            }
+        };
     }
 
     private void reject(OutputStream out, HttpRequest head, HandshakeException rejection) throws IOException {

@@ -28,12 +28,20 @@ final class HttpUpgradeRequest implements UpgradeRequest {
     private final String path;
     private final InetSocketAddress remoteAddress;
     private final List<String> offeredSubprotocols;
+    private final Map<String, String> pathVariables;
 
     /**
      * A request kept as its head's bytes, which {@code limits} accepted when {@code head} was
      * parsed from them. @throws IllegalArgumentException when the path's percent escapes are invalid
      */
     HttpUpgradeRequest(HttpRequest head, byte[] raw, Limits limits, InetSocketAddress remoteAddress) {
+        this(head, raw, limits, remoteAddress, Map.of());
+    }
+
+    /** A request on a route whose variables took {@code pathVariables}. */
+    HttpUpgradeRequest(HttpRequest head, byte[] raw, Limits limits, InetSocketAddress remoteAddress,
+            Map<String, String> pathVariables) {
+        this.pathVariables = pathVariables;
         this.raw = raw;
         this.limits = limits;
         this.path = PercentDecoding.decode(head.path(), false);
@@ -119,6 +127,11 @@ final class HttpUpgradeRequest implements UpgradeRequest {
             }
         }
         return Collections.unmodifiableMap(cookies);
+    }
+
+    @Override
+    public Map<String, String> pathVariables() {
+        return pathVariables;
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private final Map<String, WebSocketHandler> routes = new LinkedHashMap<>();
     private List<String> subprotocols = List.of();
     private Set<String> allowedOrigins = Set.of();
+    private boolean allowAnyOrigin;
     private UpgradeHook upgradeHook = UpgradeHook.ACCEPT_ALL;
     private StaticFiles staticFiles;
     private long memoryBudget;
@@ -76,10 +77,18 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     }
 
     /**
-     * Serves WebSocket upgrades of requests whose path is exactly {@code path} with {@code handler}.
+     * Serves WebSocket upgrades of requests on {@code route} with {@code handler}. A route is an
+     * exact path ({@code /chat}), a template whose {@code {name}} segments match any one segment
+     * ({@code /rooms/{id}}), or a prefix ending in {@code /*} ({@code /api/*}: {@code /api} and
+     * everything below). The values are read with {@code request().pathVariable("id")} (a prefix's
+     * rest under {@code "*"}). An exact route wins over a template, a template over a prefix, a
+     * literal segment over a variable from left to right, a longer prefix over a shorter one. Routes
+     * are given decoded and compared with each percent-decoded segment of the request's path; a
+     * variable never matches an empty, {@code .} or {@code ..} segment. Two routes of the same shape
+     * ({@code /rooms/{id}} and {@code /rooms/{name}}) are refused by {@link #build()}.
      *
-     * @param path the exact request path, e.g. {@code "/chat"}
-     * @param handler receives the events of every session upgraded on that path
+     * @param path the route, e.g. {@code "/chat"}, {@code "/rooms/{id}"} or {@code "/api/*"}
+     * @param handler receives the events of every session upgraded on that route
      * @return this builder
      */
     public ServerBuilder route(String path, WebSocketHandler handler) {
@@ -103,15 +112,31 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     }
 
     /**
-     * The {@code Origin} values (e.g. {@code "https://chat.example"}) allowed to upgrade,
-     * compared case-insensitively; an upgrade with another Origin gets 403. Requests without
-     * Origin (non-browser clients) are not affected. Default: every origin.
+     * Page origins allowed to open a WebSocket besides the server's own, e.g.
+     * {@code "https://chat.example"}. By default only pages of the same origin as the request's
+     * {@code Host} may upgrade (a {@code wss://} server also wants an {@code https} page); another
+     * {@code Origin} gets 403. Requests without {@code Origin} (non-browser clients) always pass.
      *
-     * @param origins the allowed {@code Origin} header values
+     * @param origins the allowed origins, each {@code scheme://host[:port]}
      * @return this builder
+     * @throws IllegalArgumentException for a value that is not an http(s) origin
      */
     public ServerBuilder allowedOrigins(String... origins) {
+        List.of(origins).forEach(OriginPolicy::require);
         this.allowedOrigins = new LinkedHashSet<>(List.of(origins));
+        return this;
+    }
+
+    /**
+     * Lets pages of <em>every</em> origin open a WebSocket, turning off the defence against
+     * cross-site WebSocket hijacking: any web page a user visits can then connect with the user's
+     * cookies. Only for servers that authenticate each session by other means (a token in the
+     * first message, not a cookie) or serve public data.
+     *
+     * @return this builder
+     */
+    public ServerBuilder allowAnyOrigin() {
+        this.allowAnyOrigin = true;
         return this;
     }
 
@@ -263,7 +288,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
      * @throws IllegalArgumentException on an invalid setting
      */
     public ServerConfig config() {
-        return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, upgradeHook,
+        return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, allowAnyOrigin, upgradeHook,
                 Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
                 maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,

@@ -21,9 +21,13 @@ import org.wsbyhand.session.WebSocketHandler;
  * @param bindAddress      address to listen on (default {@value #DEFAULT_BIND_ADDRESS})
  * @param port             TCP port (default {@value #DEFAULT_PORT}); 0 picks an ephemeral port
  * @param backlog          accept queue length asked of the kernel (default {@value #DEFAULT_BACKLOG})
- * @param routes           exact request path to handler
+ * @param routes           route (an exact path, a template such as {@code /rooms/{id}}, or a prefix
+ *                         such as {@code /api/*}) to handler; see {@link ServerBuilder#route}
  * @param subprotocols     subprotocols this server speaks, most preferred first (default none)
- * @param allowedOrigins   {@code Origin} values allowed to upgrade; empty allows every origin
+ * @param allowedOrigins   page origins ({@code scheme://host[:port]}) allowed to upgrade besides the
+ *                         server's own; requests without {@code Origin} always pass (default none:
+ *                         same origin only)
+ * @param allowAnyOrigin   whether pages of every origin may upgrade (default false)
  * @param upgradeHook      last say on every upgrade (default accepts all)
  * @param staticFiles      files served to plain GET/HEAD requests, if any
  * @param limits           frame, message and HTTP head limits (default {@link Limits#defaults()})
@@ -71,6 +75,7 @@ public record ServerConfig(
         Map<String, WebSocketHandler> routes,
         List<String> subprotocols,
         Set<String> allowedOrigins,
+        boolean allowAnyOrigin,
         UpgradeHook upgradeHook,
         Optional<StaticFiles> staticFiles,
         Limits limits,
@@ -126,9 +131,10 @@ public record ServerConfig(
         }
         requirePositive("backlog", backlog);
         routes = Map.copyOf(routes);
-        routes.keySet().forEach(ServerConfig::checkRoutePath);
+        RouteTable.compile(routes); // refuses malformed and ambiguous routes
         subprotocols = List.copyOf(subprotocols);
-        allowedOrigins = Set.copyOf(allowedOrigins);
+        allowedOrigins = allowedOrigins.stream().map(OriginPolicy::require)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         Objects.requireNonNull(upgradeHook, "upgradeHook");
         Objects.requireNonNull(staticFiles, "staticFiles");
         Objects.requireNonNull(limits, "limits");
@@ -163,20 +169,6 @@ public record ServerConfig(
      * A route is compared with the request's path after percent-decoding and without its query, so a
      * path that could never be equal to one is refused here rather than never matching.
      */
-    private static void checkRoutePath(String path) {
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("route path must start with '/': " + path);
-        }
-        if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-            throw new IllegalArgumentException("route path must not contain a query or a fragment ('?' or '#'): "
-                    + path + " (routes match the request's path only; read parameters with request().queryParameters())");
-        }
-        if (path.matches(".*%[0-9A-Fa-f]{2}.*")) {
-            throw new IllegalArgumentException("route path must be given decoded, it is compared with the "
-                    + "percent-decoded request path: " + path);
-        }
-    }
-
     private static void requirePositive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);

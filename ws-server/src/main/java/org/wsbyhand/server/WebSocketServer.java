@@ -43,6 +43,8 @@ public final class WebSocketServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ServerHandshake handshake;
+    private final RouteTable routes;
+    private final OriginPolicy origins;
     private final Counters counters = new Counters();
     private final OpenConnections loops = new OpenConnections();
     private final ConnectionSlots slots;
@@ -67,6 +69,8 @@ public final class WebSocketServer implements AutoCloseable {
         this.slots = new ConnectionSlots(config.maxConnections(), config.maxConnectionsPerAddress());
         this.memory = new MemoryPool(config.memoryBudget(), config.maxConnections());
         this.handshake = Handshaker.serverHandshake(config.subprotocols(), config.compression());
+        this.routes = RouteTable.compile(config.routes());
+        this.origins = new OriginPolicy(config.allowedOrigins(), config.allowAnyOrigin(), config.tls().isPresent());
         this.sweep = new DeadlineSweep(loops);
     }
 
@@ -308,6 +312,14 @@ public final class WebSocketServer implements AutoCloseable {
 
     ServerHandshake handshake() {
         return handshake;
+    }
+
+    RouteTable routes() {
+        return routes;
+    }
+
+    OriginPolicy origins() {
+        return origins;
     }
 
     Counters counters() {

@@ -154,4 +154,24 @@ public interface Session {
      * @return the session's mutable attribute map
      */
     ConcurrentMap<String, Object> attributes();
+
+    /**
+     * A typed attribute: set by the upgrade hook that accepted the session, or by
+     * {@link #attribute(AttributeKey, Object)}.
+     *
+     * @param key the attribute's key
+     * @param <T> the type of the value
+     * @return the value, or empty when none is set
+     */
+    <T> Optional<T> attribute(AttributeKey<T> key);
+
+    /**
+     * Sets a typed attribute, or removes it when {@code value} is null. Safe from any thread.
+     *
+     * @param key the attribute's key
+     * @param value the value, or null to remove it
+     * @param <T> the type of the value
+     * @throws ClassCastException when the value is not of the key's type
+     */
+    <T> void attribute(AttributeKey<T> key, T value);
 }

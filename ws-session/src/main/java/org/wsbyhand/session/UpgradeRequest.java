@@ -81,4 +81,25 @@ public interface UpgradeRequest {
      * @return the remote IP address and port
      */
     InetSocketAddress remoteAddress();
+
+    /**
+     * The values of the route's variables, by name: for the route {@code /rooms/{id}} and the path
+     * {@code /rooms/42}, {@code {id=42}}; a prefix route's rest ({@code /api/*}) is under {@code "*"}.
+     * Each value is percent-decoded (so it may hold a {@code /} sent as {@code %2F}).
+     *
+     * @return the variables, empty for an exact route
+     */
+    default Map<String, String> pathVariables() {
+        return Map.of();
+    }
+
+    /**
+     * One route variable.
+     *
+     * @param name the variable's name in the route, or {@code "*"} for a prefix route's rest
+     * @return its value, or empty when the route has no such variable
+     */
+    default Optional<String> pathVariable(String name) {
+        return Optional.ofNullable(pathVariables().get(name));
+    }
 }

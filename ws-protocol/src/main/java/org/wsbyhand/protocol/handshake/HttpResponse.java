@@ -53,6 +53,12 @@ public record HttpResponse(String version, int status, String reason, Headers he
         return switch (status) {
             case 101 -> "Switching Protocols";
             case 200 -> "OK";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

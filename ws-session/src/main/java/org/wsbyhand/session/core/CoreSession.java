@@ -4,6 +4,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,7 @@ import org.wsbyhand.protocol.FrameEncoder;
 import org.wsbyhand.protocol.Opcode;
 import org.wsbyhand.protocol.Role;
 import org.wsbyhand.protocol.deflate.PerMessageDeflate;
+import org.wsbyhand.session.AttributeKey;
 import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.UpgradeRequest;
@@ -41,6 +45,11 @@ public final class CoreSession implements Session {
     private final PerMessageDeflate deflate;
     private final SessionCounters counters;
     private volatile ConcurrentMap<String, Object> attributes;
+    /** Typed attributes, created on first use: most sessions have none. */
+    private volatile Map<AttributeKey<?>, Object> typed;
+    /** What runs when the session ends (groups it leaves); null until the first; guarded by the lock. */
+    private List<Runnable> endActions;
+    private boolean ended;
 
     /**
      * A session over a connection and its outbound side.
@@ -194,6 +203,79 @@ public final class CoreSession implements Session {
             }
         }
         return map;
+    }
+
+    @Override
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+        Objects.requireNonNull(key, "key");
+        Map<AttributeKey<?>, Object> map = typed;
+        return map == null ? Optional.empty() : Optional.ofNullable(key.cast(map.get(key)));
+    }
+
+    @Override
+    public <T> void attribute(AttributeKey<T> key, T value) {
+        Objects.requireNonNull(key, "key");
+        if (value == null) {
+            Map<AttributeKey<?>, Object> map = typed;
+            if (map != null) {
+                map.remove(key);
+            }
+            return;
+        }
+        Object checked = key.cast(value);
+        Map<AttributeKey<?>, Object> map = typed;
+        if (map == null) {
+            lock.lock();
+            try {
+                map = typed;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    typed = map;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        map.put(key, checked);
+    }
+
+    /**
+     * Runs {@code action} when the session ends, before its handler's {@code onClose}; at once, on
+     * the calling thread, when it has ended already. For the groups it joins. Takes the lock.
+     *
+     * @param action what to run once, on the session's thread; must not block
+     */
+    public void whenEnded(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        lock.lock();
+        try {
+            if (!ended) {
+                if (endActions == null) {
+                    endActions = new ArrayList<>(2);
+                }
+                endActions.add(action);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        action.run();
+    }
+
+    /** The session ended: runs what {@link #whenEnded} registered. Takes the lock. */
+    void ended() {
+        List<Runnable> actions;
+        lock.lock();
+        try {
+            ended = true;
+            actions = endActions;
+            endActions = null;
+        } finally {
+            lock.unlock();
+        }
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
     }
 
     /**

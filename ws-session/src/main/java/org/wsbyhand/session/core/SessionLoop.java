@@ -375,6 +375,7 @@ public final class SessionLoop {
         Termination.End end = termination.end(code, reason);
         counters.closed(code);
         listener.ending();
+        session.ended(); // leaves its groups before onClose, so a goodbye broadcast skips it
         if (end.error().isPresent()) {
             try {
                 handler.onError(session, end.error().get());

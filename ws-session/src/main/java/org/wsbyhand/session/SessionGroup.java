@@ -1,0 +1,180 @@
+package org.wsbyhand.session;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.session.core.CoreSession;
+
+/**
+ * A set of sessions that receive the same messages: a chat room, a topic's subscribers, a game's
+ * players. Sessions join and leave from any thread, and leave by themselves when they end (before
+ * their handler's {@code onClose} runs, so a goodbye broadcast from {@code onClose} skips the
+ * session that is leaving). A session may be in any number of groups.
+ *
+ * <p>A broadcast encodes the message once ({@link PreparedMessage}) and compresses it at most once
+ * for all the members that negotiated permessage-deflate; every member gets the same bytes. A member
+ * that cannot take the message (over its outbound bound, or closing) is skipped as its overflow
+ * policy says, and never slows the others. A group needs no server: create it before the server
+ * and hand it to the handlers that use it.
+ *
+ * <pre>{@code
+ * SessionGroup lobby = new SessionGroup("lobby");
+ * // in the handler:
+ * public void onOpen(Session session) { lobby.add(session); }
+ * public void onText(Session session, String text) { lobby.broadcast(text); }
+ * }</pre>
+ */
+public final class SessionGroup {
+    private final String name;
+    private final Set<Session> members = ConcurrentHashMap.newKeySet();
+
+    /**
+     * An empty group.
+     *
+     * @param name the group's name, for logs and {@link #toString()}
+     */
+    public SessionGroup(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * The group's name.
+     *
+     * @return the name given when it was created
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Adds a session, which leaves again when it ends.
+     *
+     * @param session the session to add
+     * @return {@code true} when it joined; {@code false} when it was a member already or is closed
+     */
+    public boolean add(Session session) {
+        Objects.requireNonNull(session, "session");
+        if (!session.isOpen() || !members.add(session)) {
+            return false;
+        }
+        if (session instanceof CoreSession core) {
+            core.whenEnded(() -> members.remove(session));
+        } else if (!session.isOpen()) {
+            members.remove(session); // another Session type: members that closed are also dropped on broadcast
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Removes a session.
+     *
+     * @param session the session to remove
+     * @return {@code true} when it was a member
+     */
+    public boolean remove(Session session) {
+        return members.remove(session);
+    }
+
+    /**
+     * Whether a session is a member.
+     *
+     * @param session the session
+     * @return {@code true} when it is a member
+     */
+    public boolean contains(Session session) {
+        return members.contains(session);
+    }
+
+    /**
+     * The number of members now.
+     *
+     * @return the member count
+     */
+    public int size() {
+        return members.size();
+    }
+
+    /**
+     * The members now.
+     *
+     * @return an unmodifiable snapshot
+     */
+    public List<Session> members() {
+        return List.copyOf(members);
+    }
+
+    /**
+     * Sends a message to every member.
+     *
+     * @param message the message, prepared once
+     * @return the number of members it was queued for
+     */
+    public int broadcast(PreparedMessage message) {
+        return broadcast(message, session -> true);
+    }
+
+    /**
+     * Sends a message to every member that {@code to} accepts, e.g. everyone but the sender.
+     *
+     * @param message the message, prepared once
+     * @param to which members get it
+     * @return the number of members it was queued for
+     */
+    public int broadcast(PreparedMessage message, Predicate<Session> to) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(to, "to");
+        int sent = 0;
+        for (Session member : members) {
+            if (!to.test(member)) {
+                continue;
+            }
+            if (member.send(message)) {
+                sent++;
+            } else if (!member.isOpen()) {
+                members.remove(member);
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Sends a text message to every member.
+     *
+     * @param text the message
+     * @return the number of members it was queued for
+     */
+    public int broadcast(String text) {
+        return broadcast(PreparedMessage.text(text));
+    }
+
+    /**
+     * Sends a binary message to every member.
+     *
+     * @param data the message; not kept
+     * @return the number of members it was queued for
+     */
+    public int broadcast(byte[] data) {
+        return broadcast(PreparedMessage.binary(data));
+    }
+
+    /**
+     * Starts the closing handshake of every member (they leave as they end).
+     *
+     * @param code the close code to send
+     * @param reason the reason, at most 123 UTF-8 bytes
+     */
+    public void close(CloseCode code, String reason) {
+        for (Session member : members) {
+            member.close(code, reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SessionGroup[" + name + ", " + members.size() + " members]";
+    }
+}

@@ -75,9 +75,9 @@ public final class ChatApp implements AutoCloseable {
                     .port(config.port())
                     .route("/", handler)
                     .subprotocols(LeanProtocol.NAME, JsonProtocol.NAME)
-                    // The Origin check needs the request's Host, so it is an upgrade hook rather than
-                    // the server's static allow-list (left empty, which allows all).
-                    .upgradeHook(new OriginPolicy(config.allowedOrigins()))
+                    // Pages of the app's own origin, and of the configured ones, may connect (the
+                    // server's same-origin default): no other site can open a socket as the user.
+                    .allowedOrigins(config.allowedOrigins().toArray(String[]::new))
                     .staticFiles(StaticFiles.classpath("web", ChatApp.class.getClassLoader()))
                     .maxMessageSize(config.maxMessageBytes())
                     .maxFrameSize(config.maxMessageBytes())

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.wsbyhand.chat.redis.RedisSettings;
+import org.wsbyhand.server.WebSocketServer;
 
 /**
  * Everything the chat app can be told at start, with safe defaults. Command-line options win over
@@ -178,8 +179,11 @@ public record ChatConfig(
                 && presenceInterval.compareTo(Duration.ofMinutes(1)) <= 0,
                 "presence interval must be 10-60000 ms, was " + presenceInterval.toMillis());
         for (String origin : allowedOrigins) {
-            check(OriginPolicy.normalize(origin).isPresent(),
-                    "allowed origin must look like scheme://host[:port], was " + origin);
+            try {
+                WebSocketServer.builder().allowedOrigins(origin); // the server's own check
+            } catch (IllegalArgumentException e) {
+                check(false, "allowed origin must look like scheme://host[:port], was " + origin);
+            }
         }
     }
 

@@ -1,24 +1,21 @@
 package org.wsbyhand.examples;
 
 import java.io.IOException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.Session;
+import org.wsbyhand.session.SessionGroup;
 import org.wsbyhand.session.WebSocketHandler;
 import org.wsbyhand.server.WebSocketServer;
 
 /**
- * Sends every text message to every connected client, the sender included. Each message is
- * encoded into a frame once ({@link PreparedMessage}) and the same bytes are queued for every
- * session; a client that stops reading is closed when its queue is full, and never slows the others.
+ * Sends every text message to every connected client, the sender included, through one
+ * {@link SessionGroup}. Each message is encoded into a frame once and the same bytes are queued for
+ * every session; a client that stops reading is closed when its queue is full, and never slows the others.
  *
  * <p>Run: {@code java org.wsbyhand.examples.BroadcastServer [port]} (default 9002), then connect
  * several clients to {@code ws://localhost:9002/}.
  */
 public final class BroadcastServer implements WebSocketHandler {
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final SessionGroup everyone = new SessionGroup("everyone");
 
     /** A broadcast server on {@code bindAddress:port}, not yet started. */
     public static WebSocketServer create(String bindAddress, int port) {
@@ -27,20 +24,12 @@ public final class BroadcastServer implements WebSocketHandler {
 
     @Override
     public void onOpen(Session session) {
-        sessions.add(session);
+        everyone.add(session); // and it leaves by itself when it closes
     }
 
     @Override
     public void onText(Session session, String text) {
-        PreparedMessage message = PreparedMessage.text(text);
-        for (Session each : sessions) {
-            each.send(message);
-        }
-    }
-
-    @Override
-    public void onClose(Session session, CloseCode code, String reason) {
-        sessions.remove(session);
+        everyone.broadcast(text);
     }
 
     /** Starts the server on the port given as first argument (default 9002) until the process ends. */

@@ -1,28 +1,26 @@
 package com.example.app;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.CloseCode;
-import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.Session;
+import org.wsbyhand.session.SessionGroup;
 import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * One chat room: every text message goes to everyone in the room, the sender included. The
  * callbacks of one session run one at a time on its own virtual thread; different sessions run
- * concurrently, hence the concurrent set.
+ * concurrently, and a {@link SessionGroup} may be used from any thread.
  */
 public final class ChatRoom implements WebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
 
-    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final SessionGroup room = new SessionGroup("chat");
 
     @Override
     public void onOpen(Session session) {
-        sessions.add(session);
-        session.sendText("welcome, " + sessions.size() + " online");
+        room.add(session); // it leaves by itself when it closes
+        session.sendText("welcome, " + room.size() + " online");
     }
 
     @Override
@@ -47,15 +45,11 @@ public final class ChatRoom implements WebSocketHandler {
 
     @Override
     public void onClose(Session session, CloseCode code, String reason) {
-        sessions.remove(session);
         log.info("session {} left: {} {}", session.id(), code, reason);
     }
 
     /** Sends a text to everyone in the room: encoded into a frame once, queued for each session. */
     public void broadcast(String text) {
-        PreparedMessage message = PreparedMessage.text(text);
-        for (Session each : sessions) {
-            each.send(message);
-        }
+        room.broadcast(text);
     }
 }

@@ -64,8 +64,11 @@ final class FrontDoor {
     }
 
     /**
-     * Serves the request; returns the upgrade to run (counted in open sessions already), or empty when
-     * the connection was answered (or is gone).
+     * Serves the connection's requests; returns the upgrade to run (counted in open sessions
+     * already), or empty when the connection was answered for the last time (or is gone). Plain HTTP
+     * requests are answered one after the other on a kept-alive connection, each from the bytes that
+     * followed the one before (pipelining), until one asks to close, the limit of requests, an error
+     * answer, the keep-alive timeout, or an upgrade.
      */
     Optional<Upgrade> serve() throws IOException {
         long headDeadline = System.nanoTime() + config.handshakeTimeout().toNanos();
@@ -76,56 +79,102 @@ final class FrontDoor {
         socket.setTcpNoDelay(true);
         InputStream in = socket.getInputStream();
         OutputStream out = socket.getOutputStream();
-        Optional<Handshaker.ReadHead> read;
-        try {
-            if (socket instanceof SSLSocket ssl) {
+        if (socket instanceof SSLSocket ssl) {
+            try {
                 socket.setSoTimeout(Math.max(1, Linger.millisUntil(headDeadline)));
                 ssl.startHandshake();
+            } catch (SocketTimeoutException e) {
+                return timedOut(out);
+            } catch (SSLException e) {
+                log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
+                return Optional.empty();
             }
-            read = Handshaker.readHead(in, socket, config.limits(), headDeadline);
-        } catch (SocketTimeoutException e) {
-            log.info("connection {} ({}): no complete request head within {}, dropped", id, remote,
-                    config.handshakeTimeout());
-            counters.upgradesRejected.increment();
-            HttpResponses.error(out, 408, "", Map.of(), true);
-            return Optional.empty();
-        } catch (HandshakeException e) {
-            log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
-            counters.upgradesRejected.increment();
-            out.write(e.responseBytes());
-            out.flush();
-            return Optional.empty();
-        } catch (SSLException e) {
-            log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
-            return Optional.empty();
         }
-        if (read.isEmpty()) {
-            return Optional.empty();
-        }
-        HttpRequest head = read.get().request();
-        RouteTable.Match routed;
-        try {
-            routed = server.routes().match(head.path()).orElse(null);
-        } catch (IllegalArgumentException e) {
-            reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
-            return Optional.empty();
-        }
-        // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
-        // are no static files to serve instead (the handshake then says what is missing). A plain GET
-        // of a route's path serves the static file there, so a page and its socket can share "/".
-        // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
-        boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
-        if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
-            return upgrade(out, read.get(), routed);
-        }
-        counters.httpRequests.increment();
-        if (config.staticFiles().isPresent()) {
+        byte[] pending = new byte[0];
+        for (int served = 0; ; served++) {
+            Optional<Handshaker.ReadHead> read;
+            try {
+                read = Handshaker.readHead(in, socket, config.limits(), headDeadline, pending);
+            } catch (Handshaker.IdleTimeout e) {
+                if (served > 0) {
+                    log.debug("connection {} ({}): kept alive {} without a request, closed", id, remote,
+                            config.keepAliveTimeout());
+                    return Optional.empty();
+                }
+                return timedOut(out);
+            } catch (SocketTimeoutException e) {
+                return timedOut(out);
+            } catch (HandshakeException e) {
+                log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
+                counters.upgradesRejected.increment();
+                out.write(e.responseBytes());
+                out.flush();
+                return Optional.empty();
+            }
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            HttpRequest head = read.get().request();
+            RouteTable.Match routed;
+            try {
+                routed = server.routes().match(head.path()).orElse(null);
+            } catch (IllegalArgumentException e) {
+                reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
+                return Optional.empty();
+            }
+            // A WebSocket upgrade goes to the handshake, and so does anything else on a route when there
+            // are no static files to serve instead (the handshake then says what is missing). A plain GET
+            // of a route's path serves the static file there, so a page and its socket can share "/".
+            // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
+            boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
+            if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
+                if (served > 0) {
+                    // A later request on a kept-alive connection gets the same time as a first one.
+                    deadline.accept(System.nanoTime() + config.handshakeTimeout().toNanos() + ANSWER_GRACE_NANOS);
+                }
+                return upgrade(out, read.get(), routed);
+            }
+            counters.httpRequests.increment();
+            boolean keepAlive = keepAlive(head, served + 1);
             deadline.accept(System.nanoTime() + config.responseTimeout().toNanos());
-            int status = config.staticFiles().get().respond(head, out);
+            int status;
+            if (config.staticFiles().isPresent()) {
+                status = config.staticFiles().get().respond(head, out, keepAlive);
+            } else {
+                status = 404;
+                HttpResponses.error(out, 404, "", Map.of(), !head.method().equals("HEAD"), keepAlive);
+            }
             log.debug("connection {} ({}): {} {} -> {}", id, remote, head.method(), head.target(), status);
-        } else {
-            HttpResponses.error(out, 404, "", Map.of(), !head.method().equals("HEAD"));
+            if (!keepAlive || (status != 200 && status != 304 && status != 404)) {
+                return Optional.empty();
+            }
+            pending = read.get().leftover();
+            headDeadline = System.nanoTime() + config.keepAliveTimeout().toNanos();
+            deadline.accept(headDeadline + ANSWER_GRACE_NANOS);
         }
+    }
+
+    /**
+     * Whether the connection may stay open after the answer to this request, the {@code count}th: an
+     * HTTP/1.1 GET or HEAD without a body and without {@code Connection: close}, within the limit of
+     * requests, while the server is not shutting down. A request with a body is answered and the
+     * connection closed, so no body byte is ever taken for the start of a next request.
+     */
+    private boolean keepAlive(HttpRequest head, int count) {
+        return config.keepAliveTimeout().isPositive()
+                && count < config.maxRequestsPerConnection()
+                && head.version().equals("HTTP/1.1")
+                && (head.method().equals("GET") || head.method().equals("HEAD"))
+                && !head.headers().containsToken("Connection", "close")
+                && !head.headers().contains("Transfer-Encoding")
+                && head.headers().first("Content-Length").map(length -> length.equals("0")).orElse(true)
+                && !server.isClosing();
+    }
+
+    private Optional<Upgrade> timedOut(OutputStream out) throws IOException {
+        log.info("connection {} ({}): no complete request head within its deadline, dropped", id, remote);
+        counters.upgradesRejected.increment();
+        HttpResponses.error(out, 408, "", Map.of(), true);
         return Optional.empty();
     }
 

@@ -41,29 +41,54 @@ final class Handshaker {
         return builder.build();
     }
 
+    /** No byte of the next request arrived in time: a kept-alive connection's quiet end, not an error. */
+    static final class IdleTimeout extends SocketTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        IdleTimeout() {
+            super("no request before the deadline");
+        }
+    }
+
     /**
-     * Reads one request head from {@code in}, waiting at most until {@code deadlineNanos} (a
-     * {@link System#nanoTime()} value) in total, however slowly the bytes trickle in (a slowloris
-     * client cannot extend it by sending a byte at a time).
+     * Reads one request head, starting with the {@code pending} bytes that followed the previous
+     * request on the connection (a pipelining client) and going on with {@code in}, waiting at most
+     * until {@code deadlineNanos} (a {@link System#nanoTime()} value) in total, however slowly the
+     * bytes trickle in (a slowloris client cannot extend it by sending a byte at a time).
      *
      * @return the head, or empty when the client closed the connection before sending anything
-     * @throws SocketTimeoutException when the deadline passes
+     * @throws IdleTimeout            when the deadline passes before the first byte
+     * @throws SocketTimeoutException when the deadline passes in the middle of the head
      * @throws HandshakeException     431 when the head exceeds the limits, 400 when it is malformed
      *                                or the connection ends inside it
      */
-    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos)
+    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos, byte[] pending)
             throws IOException, HandshakeException {
         HttpHeadParser parser = HttpHeadParser.forRequest(limits);
-        byte[] buf = new byte[READ_BUFFER];
         byte[] raw = new byte[0];
-        boolean any = false;
+        boolean any = pending.length > 0;
+        if (any) {
+            ByteBuffer bytes = ByteBuffer.wrap(pending);
+            boolean complete = parser.feed(bytes);
+            raw = Arrays.copyOf(pending, bytes.position());
+            if (complete) {
+                return Optional.of(new ReadHead(parser.request(), raw,
+                        Arrays.copyOfRange(pending, bytes.position(), pending.length)));
+            }
+        }
+        byte[] buf = new byte[READ_BUFFER];
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                throw new SocketTimeoutException("handshake timeout");
+                throw any ? new SocketTimeoutException("handshake timeout") : new IdleTimeout();
             }
             socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining))));
-            int n = in.read(buf);
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                throw any ? e : new IdleTimeout();
+            }
             if (n < 0) {
                 if (!any) {
                     return Optional.empty();

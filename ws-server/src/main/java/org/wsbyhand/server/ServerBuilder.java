@@ -33,6 +33,8 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private int maxConnectionsPerAddress = ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     private Duration handshakeTimeout = ServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration responseTimeout = ServerConfig.DEFAULT_RESPONSE_TIMEOUT;
+    private Duration keepAliveTimeout = ServerConfig.DEFAULT_KEEP_ALIVE_TIMEOUT;
+    private int maxRequestsPerConnection = ServerConfig.DEFAULT_MAX_REQUESTS_PER_CONNECTION;
     private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
     private SSLContext tls;
 
@@ -232,6 +234,31 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
         return this;
     }
 
+    /**
+     * How long a plain HTTP connection (static files) may stay open waiting for its next request
+     * (default 5 s; zero answers one request per connection). The client can send that request,
+     * or a WebSocket upgrade, on the same connection; requests may be pipelined.
+     *
+     * @param timeout the idle time allowed between requests, or zero to close after each answer
+     * @return this builder
+     */
+    public ServerBuilder keepAliveTimeout(Duration timeout) {
+        this.keepAliveTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * The most plain HTTP requests one connection may make (default 100); the answer to the last
+     * one says {@code Connection: close}.
+     *
+     * @param requests the most requests per connection, at least 1
+     * @return this builder
+     */
+    public ServerBuilder maxRequestsPerConnection(int requests) {
+        this.maxRequestsPerConnection = requests;
+        return this;
+    }
+
 
 
     /**
@@ -291,7 +318,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
         return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, allowAnyOrigin, upgradeHook,
                 Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
-                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,
+                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, keepAliveTimeout, maxRequestsPerConnection, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,
                 Optional.ofNullable(tls), deflate());
     }
 

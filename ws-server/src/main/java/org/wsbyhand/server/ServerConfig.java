@@ -50,6 +50,9 @@ import org.wsbyhand.session.WebSocketHandler;
  *                         (default 10 s)
  * @param responseTimeout  time to write a plain HTTP answer (a static file, an error) to a client
  *                         that reads slowly or not at all, after which it is dropped (default 30 s)
+ * @param keepAliveTimeout how long a plain HTTP connection may wait for its next request (default
+ *                         5 s; zero answers one request per connection)
+ * @param maxRequestsPerConnection the most plain HTTP requests on one connection (default 100)
  * @param idleTimeout      a session that receives no byte for this long is closed with 1001
  *                         (default 5 min; zero disables)
  * @param pingInterval     a session that receives no byte for this long is sent a ping (default
@@ -86,6 +89,8 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         Duration handshakeTimeout,
         Duration responseTimeout,
+        Duration keepAliveTimeout,
+        int maxRequestsPerConnection,
         Duration idleTimeout,
         Duration pingInterval,
         Duration pongTimeout,
@@ -120,6 +125,10 @@ public record ServerConfig(
     public static final Duration DEFAULT_PONG_TIMEOUT = SessionSettings.DEFAULT_PONG_TIMEOUT;
     /** 5 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = SessionSettings.DEFAULT_CLOSE_TIMEOUT;
+    /** 5 seconds. */
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(5);
+    /** 100 requests. */
+    public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 100;
     /** 500 milliseconds. */
     public static final Duration DEFAULT_THREAD_RELEASE = Duration.ofMillis(500);
 
@@ -147,6 +156,8 @@ public record ServerConfig(
         }
         requirePositive("handshakeTimeout", handshakeTimeout);
         requirePositive("responseTimeout", responseTimeout);
+        requireNotNegative("keepAliveTimeout", keepAliveTimeout);
+        requirePositive("maxRequestsPerConnection", maxRequestsPerConnection);
         requireNotNegative("idleTimeout", idleTimeout);
         requireNotNegative("pingInterval", pingInterval);
         requirePositive("pongTimeout", pongTimeout);

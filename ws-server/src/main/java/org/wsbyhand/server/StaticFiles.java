@@ -10,6 +10,7 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +26,13 @@ import org.wsbyhand.protocol.handshake.HttpRequest;
  * backslash or NUL is refused with 404, so {@code /../}, {@code /%2e%2e/} and {@code /..%2f} all
  * stay inside the root; a directory root also refuses symbolic links that lead outside it. Files
  * and directories whose name starts with a dot ({@code /.env}, {@code /.git/config}) are not served
- * either, unless {@link #withDotfiles(boolean)} allows them. Every response closes the connection
- * (no keep-alive): enough for an app's handful of assets.
+ * either, unless {@link #withDotfiles(boolean)} allows them.
+ *
+ * <p>Every file goes out with {@code Cache-Control} ({@link #withCacheControl(String)}), a weak
+ * {@code ETag} and {@code Last-Modified} made from the file's time and length; a request whose
+ * {@code If-None-Match} (or else {@code If-Modified-Since}) says the client's copy is current gets
+ * 304 without a body. The connection stays open for the next request as
+ * {@link ServerBuilder#keepAliveTimeout(java.time.Duration)} says.
  *
  * <p>A file is written with ordinary socket writes through a small buffer, never with
  * {@code transferTo}: from a file to a socket the JDK turns that into a blocking {@code sendfile}
@@ -62,12 +68,17 @@ public final class StaticFiles {
     private final String classpathRoot;
     private final ClassLoader loader;
     private final boolean dotfiles;
+    private final String cacheControl;
 
-    private StaticFiles(Path directory, String classpathRoot, ClassLoader loader, boolean dotfiles) {
+    /** The default {@code Cache-Control}: keep, but ask before each use (a 304 when unchanged). */
+    public static final String DEFAULT_CACHE_CONTROL = "no-cache";
+
+    private StaticFiles(Path directory, String classpathRoot, ClassLoader loader, boolean dotfiles, String cacheControl) {
         this.directory = directory;
         this.classpathRoot = classpathRoot;
         this.loader = loader;
         this.dotfiles = dotfiles;
+        this.cacheControl = cacheControl;
     }
 
     /**
@@ -79,7 +90,21 @@ public final class StaticFiles {
      * @return static files equal to these but for that setting
      */
     public StaticFiles withDotfiles(boolean serve) {
-        return new StaticFiles(directory, classpathRoot, loader, serve);
+        return new StaticFiles(directory, classpathRoot, loader, serve, cacheControl);
+    }
+
+    /**
+     * A copy that sends this {@code Cache-Control} with every file (default
+     * {@value #DEFAULT_CACHE_CONTROL}: browsers keep the file and ask whether it changed before using
+     * it, which costs a 304 when it did not). For files whose names change with their content,
+     * {@code "public, max-age=31536000, immutable"}.
+     *
+     * @param value the header value, without control characters
+     * @return static files equal to these but for that setting
+     */
+    public StaticFiles withCacheControl(String value) {
+        org.wsbyhand.protocol.handshake.Headers.of("Cache-Control", Objects.requireNonNull(value, "value"));
+        return new StaticFiles(directory, classpathRoot, loader, dotfiles, value);
     }
 
     /**
@@ -93,7 +118,7 @@ public final class StaticFiles {
         if (!Files.isDirectory(absolute)) {
             throw new IllegalArgumentException("not a directory: " + absolute);
         }
-        return new StaticFiles(absolute, null, null, false);
+        return new StaticFiles(absolute, null, null, false, DEFAULT_CACHE_CONTROL);
     }
 
     /**
@@ -118,7 +143,7 @@ public final class StaticFiles {
      */
     public static StaticFiles classpath(String root, ClassLoader loader) {
         String trimmed = Objects.requireNonNull(root, "root").replaceAll("^/+|/+$", "");
-        return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"), false);
+        return new StaticFiles(null, trimmed, Objects.requireNonNull(loader, "loader"), false, DEFAULT_CACHE_CONTROL);
     }
 
     /** The content type for a file name, by its extension. */
@@ -128,8 +153,17 @@ public final class StaticFiles {
         return CONTENT_TYPES.getOrDefault(extension, "application/octet-stream");
     }
 
-    /** A file found for a request: its type, length and how to open it. */
-    record Resource(String name, String contentType, long length, IoSupplier<InputStream> opener) {}
+    /**
+     * A file found for a request: its type, length, when it last changed (epoch milliseconds, 0 when
+     * unknown) and how to open it.
+     */
+    record Resource(String name, String contentType, long length, long lastModified, IoSupplier<InputStream> opener) {
+        /** A validator for conditional requests: weak, since equal time and length need not mean equal bytes. */
+        Optional<String> etag() {
+            return lastModified <= 0 ? Optional.empty()
+                    : Optional.of("W/\"" + Long.toHexString(lastModified) + "-" + Long.toHexString(length) + "\"");
+        }
+    }
 
     /** A supplier that may fail with an I/O error. */
     @FunctionalInterface
@@ -192,7 +226,7 @@ public final class StaticFiles {
         }
         Path found = file;
         return Optional.of(new Resource(found.getFileName().toString(), contentType(found.getFileName().toString()),
-                Files.size(found), () -> Files.newInputStream(found)));
+                Files.size(found), Files.getLastModifiedTime(found).toMillis(), () -> Files.newInputStream(found)));
     }
 
     private Optional<Resource> findOnClasspath(String relative) throws IOException {
@@ -212,7 +246,8 @@ public final class StaticFiles {
             return Optional.empty();
         }
         String fileName = name.substring(name.lastIndexOf('/') + 1);
-        return Optional.of(new Resource(fileName, contentType(fileName), length, connection::getInputStream));
+        return Optional.of(new Resource(fileName, contentType(fileName), length, Math.max(0, connection.getLastModified()),
+                connection::getInputStream));
     }
 
     private static boolean isDirectory(URL url) throws IOException {
@@ -237,10 +272,13 @@ public final class StaticFiles {
     }
 
     /**
-     * Answers one plain HTTP request: the file for GET (head only for HEAD), 405 for other methods,
+     * Answers one plain HTTP request: the file for GET (head only for HEAD), 304 when the client's
+     * copy is current ({@code If-None-Match}, else {@code If-Modified-Since}), 405 for other methods,
      * 404 when there is no such file, 400 for an undecodable path. Returns the status sent.
+     *
+     * @param keepAlive whether the connection stays open after a 200, 304 or 404
      */
-    int respond(HttpRequest head, OutputStream out) throws IOException {
+    int respond(HttpRequest head, OutputStream out, boolean keepAlive) throws IOException {
         boolean isHead = head.method().equals("HEAD");
         if (!isHead && !head.method().equals("GET")) {
             HttpResponses.error(out, 405, "", Map.of("Allow", "GET, HEAD"), true);
@@ -260,21 +298,37 @@ public final class StaticFiles {
             resource = Optional.empty();
         }
         if (resource.isEmpty()) {
-            HttpResponses.error(out, 404, "", Map.of(), !isHead);
+            HttpResponses.error(out, 404, "", Map.of(), !isHead, keepAlive);
             return 404;
         }
         Resource found = resource.get();
-        out.write(HttpResponses.head(200, found.contentType(), found.length(), Map.of()));
-        if (!isHead) {
+        boolean current = Conditional.notModified(head.headers(), found.etag(), found.lastModified());
+        StringBuilder response = current
+                ? HttpResponses.start(304, null, 0, keepAlive)
+                : HttpResponses.start(200, found.contentType(), found.length(), keepAlive);
+        response.append("Cache-Control: ").append(cacheControl).append("\r\n");
+        found.etag().ifPresent(tag -> response.append("ETag: ").append(tag).append("\r\n"));
+        if (found.lastModified() > 0) {
+            response.append("Last-Modified: ").append(HttpResponses.date(Instant.ofEpochMilli(found.lastModified())))
+                    .append("\r\n");
+        }
+        out.write(HttpResponses.bytes(response));
+        if (!isHead && !current) {
             try (InputStream in = found.opener().get()) {
                 byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, found.length()))];
-                for (int n; (n = in.read(buffer)) > 0; ) {
+                long left = found.length();
+                for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
                     out.write(buffer, 0, n);
+                    left -= n;
+                }
+                if (left > 0) {
+                    // The file shrank while it was sent: the length promised cannot be kept.
+                    throw new IOException(found.name() + " changed while it was sent");
                 }
             }
         }
         out.flush();
-        return 200;
+        return current ? 304 : 200;
     }
 
     @Override

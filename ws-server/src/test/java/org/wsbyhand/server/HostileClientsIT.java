@@ -400,7 +400,7 @@ class HostileClientsIT {
                     healthy.assertServed(20, Duration.ofSeconds(2));
                     assertEquals(stalled + 1, server.stats().openConnections(), "the downloads are still stalled");
                     try (RawClient http = RawClient.connect(server.port())) {
-                        String head = http.request("GET /small.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+                        String head = http.request("GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                         assertEquals(200, RawClient.status(head));
                         assertEquals("small", new String(http.readToEnd(), StandardCharsets.UTF_8));
                     }

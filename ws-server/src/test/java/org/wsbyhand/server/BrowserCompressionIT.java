@@ -71,7 +71,9 @@ class BrowserCompressionIT {
                 sessionClosed.countDown();
             }
         };
-        try (WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0).route("/echo", echo).build();
+        try (WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0).route("/echo", echo)
+                        .allowAnyOrigin() // the page is a file: URL, whose Origin is "null"
+                        .build();
                 ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             server.start();
             Thread.ofVirtual().start(() -> holdUntil(holder, sessionClosed));

@@ -54,7 +54,9 @@ class BrowserWindowCompressionIT {
             }
         };
         try (WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0).route("/echo", echo)
-                        .compressionWindowBits(bits).build();
+                        .compressionWindowBits(bits)
+                        .allowAnyOrigin() // the page is a file: URL, whose Origin is "null"
+                        .build();
                 ServerSocket holder = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             server.start();
             Thread.ofVirtual().start(() -> holdUntil(holder, sessionClosed));

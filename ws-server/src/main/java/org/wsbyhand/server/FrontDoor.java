@@ -38,12 +38,16 @@ final class FrontDoor {
      * @param accepted the handshake's answer
      * @param handler the route's handler
      * @param leftover bytes that arrived behind the request head
+     * @param timing the handshake's timing, reported once the 101 is written
      */
-    record Upgrade(HttpUpgradeRequest request, HandshakeResult accepted, WebSocketHandler handler, byte[] leftover) {}
+    record Upgrade(HttpUpgradeRequest request, HandshakeResult accepted, WebSocketHandler handler, byte[] leftover,
+            HandshakeTiming timing) {}
 
     private final WebSocketServer server;
     private final ServerConfig config;
     private final Counters counters;
+    private final Observers observers;
+    private final HandshakeTiming timing;
     private final Socket socket;
     private final long id;
     private final InetSocketAddress remote;
@@ -54,6 +58,8 @@ final class FrontDoor {
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
+        this.observers = server.observers();
+        this.timing = observers.handshakeStarted();
         this.socket = socket;
         this.id = id;
         this.remote = remote;
@@ -79,18 +85,20 @@ final class FrontDoor {
                 socket.setSoTimeout(Math.max(1, Linger.millisUntil(headDeadline)));
                 ssl.startHandshake();
             }
-            read = Handshaker.readHead(in, socket, config.limits(), headDeadline);
+            read = Handshaker.readHead(in, socket, config.limits(), headDeadline, timing::start);
         } catch (SocketTimeoutException e) {
             log.info("connection {} ({}): no complete request head within {}, dropped", id, remote,
                     config.handshakeTimeout());
             counters.upgradesRejected.increment();
             HttpResponses.error(out, 408, "", Map.of(), true);
+            observers.handshake(timing, "", 408, remote);
             return Optional.empty();
         } catch (HandshakeException e) {
             log.info("connection {} ({}): request head refused with {}: {}", id, remote, e.status(), e.getMessage());
             counters.upgradesRejected.increment();
             out.write(e.responseBytes());
             out.flush();
+            observers.handshake(timing, "", e.status(), remote);
             return Optional.empty();
         } catch (SSLException e) {
             log.info("connection {} ({}): TLS handshake failed: {}", id, remote, e.getMessage());
@@ -104,7 +112,7 @@ final class FrontDoor {
         try {
             path = PercentDecoding.decode(head.path(), false);
         } catch (IllegalArgumentException e) {
-            reject(out, head, HandshakeException.reject(400, "invalid percent escape in path"));
+            reject(out, head.path(), head, HandshakeException.reject(400, "invalid percent escape in path"));
             return Optional.empty();
         }
         WebSocketHandler routed = config.routes().get(path);
@@ -114,7 +122,7 @@ final class FrontDoor {
         // Other upgrade offers (the JDK HTTP client's h2c, for one) may be ignored (RFC 7230 6.7).
         boolean webSocketUpgrade = head.headers().containsToken("Upgrade", "websocket");
         if (webSocketUpgrade || (routed != null && config.staticFiles().isEmpty())) {
-            return upgrade(out, read.get(), routed);
+            return upgrade(out, read.get(), path, routed);
         }
         counters.httpRequests.increment();
         if (config.staticFiles().isPresent()) {
@@ -127,28 +135,28 @@ final class FrontDoor {
         return Optional.empty();
     }
 
-    private Optional<Upgrade> upgrade(OutputStream out, Handshaker.ReadHead read, WebSocketHandler routed)
+    private Optional<Upgrade> upgrade(OutputStream out, Handshaker.ReadHead read, String path, WebSocketHandler routed)
             throws IOException {
         HttpRequest head = read.request();
         if (routed == null) {
-            reject(out, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
+            reject(out, path, head, HandshakeException.reject(404, "no WebSocket endpoint at this path"));
             return Optional.empty();
         }
         HandshakeResult accepted;
         try {
             accepted = server.handshake().accept(head);
         } catch (HandshakeException e) {
-            reject(out, head, e);
+            reject(out, path, head, e);
             return Optional.empty();
         }
         Optional<String> origin = head.headers().first("Origin");
         if (!config.allowedOrigins().isEmpty() && origin.isPresent() && !originAllowed(origin.get())) {
-            reject(out, head, HandshakeException.reject(403, "origin not allowed"));
+            reject(out, path, head, HandshakeException.reject(403, "origin not allowed"));
             return Optional.empty();
         }
         HttpUpgradeRequest request = new HttpUpgradeRequest(head, read.raw(), config.limits(), remote);
         if (server.isClosing()) {
-            reject(out, head, HandshakeException.reject(503, "server shutting down"));
+            reject(out, path, head, HandshakeException.reject(503, "server shutting down"));
             return Optional.empty();
         }
         // Counted open from before the hook decides, so that a hook that reads the server's statistics
@@ -166,10 +174,10 @@ final class FrontDoor {
         }
         if (decision instanceof UpgradeDecision.Reject rejected) {
             counters.openSessions.decrementAndGet();
-            reject(out, head, HandshakeException.reject(rejected.status(), rejected.reason()));
+            reject(out, path, head, HandshakeException.reject(rejected.status(), rejected.reason()));
             return Optional.empty();
         }
-        return Optional.of(new Upgrade(request, accepted, routed, read.leftover()));
+        return Optional.of(new Upgrade(request, accepted, routed, read.leftover(), timing));
     }
 
     private boolean originAllowed(String origin) {
@@ -177,11 +185,13 @@ final class FrontDoor {
         return config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(lower));
     }
 
-    private void reject(OutputStream out, HttpRequest head, HandshakeException rejection) throws IOException {
+    private void reject(OutputStream out, String path, HttpRequest head, HandshakeException rejection)
+            throws IOException {
         log.info("connection {} ({}): upgrade of {} refused with {}: {}", id, remote, head.target(),
                 rejection.status(), rejection.reason());
         counters.upgradesRejected.increment();
         out.write(rejection.responseBytes());
         out.flush();
+        observers.handshake(timing, path, rejection.status(), remote);
     }
 }

@@ -46,13 +46,14 @@ final class Handshaker {
      * {@link System#nanoTime()} value) in total, however slowly the bytes trickle in (a slowloris
      * client cannot extend it by sending a byte at a time).
      *
+     * @param firstBytes run once, when the first bytes of the head arrive
      * @return the head, or empty when the client closed the connection before sending anything
      * @throws SocketTimeoutException when the deadline passes
      * @throws HandshakeException     431 when the head exceeds the limits, 400 when it is malformed
      *                                or the connection ends inside it
      */
-    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos)
-            throws IOException, HandshakeException {
+    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos,
+            Runnable firstBytes) throws IOException, HandshakeException {
         HttpHeadParser parser = HttpHeadParser.forRequest(limits);
         byte[] buf = new byte[READ_BUFFER];
         byte[] raw = new byte[0];
@@ -70,7 +71,10 @@ final class Handshaker {
                 }
                 throw HandshakeException.reject(400, "connection closed in the middle of the request head");
             }
-            any = true;
+            if (!any) {
+                any = true;
+                firstBytes.run();
+            }
             ByteBuffer bytes = ByteBuffer.wrap(buf, 0, n);
             boolean complete = parser.feed(bytes);
             int consumed = bytes.position();

@@ -1,6 +1,7 @@
 package org.wsbyhand.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private Duration responseTimeout = ServerConfig.DEFAULT_RESPONSE_TIMEOUT;
     private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
     private SSLContext tls;
+    private final List<ServerListener> listeners = new ArrayList<>();
 
     ServerBuilder() {}
 
@@ -241,6 +243,19 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
 
 
     /**
+     * Adds a listener that hears handshakes, sessions opened and closed, slow consumers and protocol
+     * violations (default none). May be called more than once: every listener is called, in the
+     * order added.
+     *
+     * @param listener the listener to add
+     * @return this builder
+     */
+    public ServerBuilder listener(ServerListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
      * The largest LZ77 window the server compresses with, 8-15 bits (default 15, a 32 KiB
      * window). Below 15 every session compresses with the pure-Java
      * {@link org.wsbyhand.protocol.deflate.DeflateCompressor} and keeps its context between
@@ -267,7 +282,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
                 Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
                 maxConnectionsPerAddress, handshakeTimeout, responseTimeout, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,
-                Optional.ofNullable(tls), deflate());
+                Optional.ofNullable(tls), deflate(), listeners);
     }
 
     /**

@@ -51,6 +51,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final DeadlineSweep sweep;
+    private final Observers observers;
     private volatile boolean closing;
     private ServerSocket serverSocket;
     private IdleWatcher idleWatcher;
@@ -68,6 +69,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.memory = new MemoryPool(config.memoryBudget(), config.maxConnections());
         this.handshake = Handshaker.serverHandshake(config.subprotocols(), config.compression());
         this.sweep = new DeadlineSweep(loops);
+        this.observers = new Observers(config.listeners());
     }
 
     /**
@@ -124,6 +126,7 @@ public final class WebSocketServer implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+        observers.started(this);
     }
 
     /** Opens and binds the listening socket; on failure nothing stays open and the error names the address. */
@@ -312,6 +315,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     Counters counters() {
         return counters;
+    }
+
+    /** Where the hook points report (JFR events and listeners). */
+    Observers observers() {
+        return observers;
     }
 
     boolean isClosing() {

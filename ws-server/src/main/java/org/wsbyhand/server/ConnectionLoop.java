@@ -116,10 +116,13 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                     config.maxOutboundBytes(), config.overflowPolicy(), name, deflate);
             outbound.gate(this::writable);
             CoreSession session = new CoreSession(new CoreSession.Identity(name, upgrade.request(),
-                    upgrade.accepted().subprotocol(), remote), lock, connection, outbound, deflate, counters.session);
+                    upgrade.accepted().subprotocol(), remote), lock, connection, outbound, deflate);
             upgrade.attributes().forEach((key, value) -> put(session, key, value));
             SessionLoop created = new SessionLoop(session, transport, upgrade.handler(), clock, termination,
                     counters.session, memory, this::ending, config.closeTimeout().toNanos());
+            ObservedSession observed = new ObservedSession(server.observers(), session);
+            outbound.observer(observed);
+            created.observer(observed);
             // The session is published before the 101 goes out, so that a shutdown arriving now closes it
             // with 1001 instead of dropping the socket; the 101 is written under the session lock, and the
             // writer of that close frame takes the lock before it writes.
@@ -133,6 +136,8 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                 lock.unlock();
             }
             counters.upgradesAccepted.increment();
+            server.observers().handshake(upgrade.timing(), upgrade.request().path(), 101, remote);
+            server.observers().sessionOpened(session);
             socket.setSoTimeout(0);
             deadline = 0; // from now on the session clock keeps the time
             listed = true;

@@ -40,13 +40,17 @@ final class FrontDoor {
      * @param handler the route's handler
      * @param attributes the typed attributes the upgrade hook gave the session
      * @param leftover bytes that arrived behind the request head
+     * @param timing the handshake's timing, reported once the 101 is written
      */
     record Upgrade(HttpUpgradeRequest request, HandshakeResult accepted, WebSocketHandler handler,
-            Map<AttributeKey<?>, Object> attributes, byte[] leftover) {}
+            Map<AttributeKey<?>, Object> attributes, byte[] leftover, HandshakeTiming timing) {}
 
     private final WebSocketServer server;
     private final ServerConfig config;
     private final Counters counters;
+    private final Observers observers;
+    /** The current request's timing: the connection's first, then each kept-alive request's. */
+    private HandshakeTiming timing;
     private final Socket socket;
     private final long id;
     private final InetSocketAddress remote;
@@ -57,6 +61,8 @@ final class FrontDoor {
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
+        this.observers = server.observers();
+        this.timing = observers.handshakeStarted();
         this.socket = socket;
         this.id = id;
         this.remote = remote;
@@ -92,9 +98,12 @@ final class FrontDoor {
         }
         byte[] pending = new byte[0];
         for (int served = 0; ; served++) {
+            if (served > 0) {
+                timing = observers.handshakeStarted();
+            }
             Optional<Handshaker.ReadHead> read;
             try {
-                read = Handshaker.readHead(in, socket, config.limits(), headDeadline, pending);
+                read = Handshaker.readHead(in, socket, config.limits(), headDeadline, pending, timing::start);
             } catch (Handshaker.IdleTimeout e) {
                 if (served > 0) {
                     log.debug("connection {} ({}): kept alive {} without a request, closed", id, remote,
@@ -109,6 +118,7 @@ final class FrontDoor {
                 counters.upgradesRejected.increment();
                 out.write(e.responseBytes());
                 out.flush();
+                observers.handshake(timing, "", e.status(), remote);
                 return Optional.empty();
             }
             if (read.isEmpty()) {
@@ -175,6 +185,7 @@ final class FrontDoor {
         log.info("connection {} ({}): no complete request head within its deadline, dropped", id, remote);
         counters.upgradesRejected.increment();
         HttpResponses.error(out, 408, "", Map.of(), true);
+        observers.handshake(timing, "", 408, remote);
         return Optional.empty();
     }
 
@@ -222,6 +233,7 @@ final class FrontDoor {
                         head.target(), rejected.status(), rejected.reason());
                 counters.upgradesRejected.increment();
                 HttpResponses.error(out, rejected.status(), rejected.reason(), rejected.headers(), true);
+                observers.handshake(timing, request.path(), rejected.status(), remote);
                 yield Optional.empty();
             }
             case UpgradeDecision.Accept accept -> {
@@ -232,7 +244,8 @@ final class FrontDoor {
                             response.reason(), response.headers().toBuilder().addAll(accept.headers()).build()),
                             accepted.subprotocol(), accepted.extensions());
                 }
-                yield Optional.of(new Upgrade(request, answer, routed.handler(), accept.attributes(), read.leftover()));
+                yield Optional.of(new Upgrade(request, answer, routed.handler(), accept.attributes(), read.leftover(),
+                        timing));
             }
         };
     }
@@ -243,5 +256,15 @@ final class FrontDoor {
         counters.upgradesRejected.increment();
         out.write(rejection.responseBytes());
         out.flush();
+        observers.handshake(timing, reportedPath(head), rejection.status(), remote);
+    }
+
+    /** The request's path for observers: percent-decoded, or as it came when it does not decode. */
+    private static String reportedPath(HttpRequest head) {
+        try {
+            return PercentDecoding.decode(head.path(), false);
+        } catch (IllegalArgumentException e) {
+            return head.path();
+        }
     }
 }

@@ -56,18 +56,21 @@ final class Handshaker {
      * until {@code deadlineNanos} (a {@link System#nanoTime()} value) in total, however slowly the
      * bytes trickle in (a slowloris client cannot extend it by sending a byte at a time).
      *
+     * @param pending the bytes already read behind the previous request, often none
+     * @param firstBytes run once, when the first bytes of the head are there
      * @return the head, or empty when the client closed the connection before sending anything
      * @throws IdleTimeout            when the deadline passes before the first byte
      * @throws SocketTimeoutException when the deadline passes in the middle of the head
      * @throws HandshakeException     431 when the head exceeds the limits, 400 when it is malformed
      *                                or the connection ends inside it
      */
-    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos, byte[] pending)
-            throws IOException, HandshakeException {
+    static Optional<ReadHead> readHead(InputStream in, Socket socket, Limits limits, long deadlineNanos, byte[] pending,
+            Runnable firstBytes) throws IOException, HandshakeException {
         HttpHeadParser parser = HttpHeadParser.forRequest(limits);
         byte[] raw = new byte[0];
         boolean any = pending.length > 0;
         if (any) {
+            firstBytes.run();
             ByteBuffer bytes = ByteBuffer.wrap(pending);
             boolean complete = parser.feed(bytes);
             raw = Arrays.copyOf(pending, bytes.position());
@@ -95,7 +98,10 @@ final class Handshaker {
                 }
                 throw HandshakeException.reject(400, "connection closed in the middle of the request head");
             }
-            any = true;
+            if (!any) {
+                any = true;
+                firstBytes.run();
+            }
             ByteBuffer bytes = ByteBuffer.wrap(buf, 0, n);
             boolean complete = parser.feed(bytes);
             int consumed = bytes.position();

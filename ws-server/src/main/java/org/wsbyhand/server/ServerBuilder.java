@@ -1,6 +1,7 @@
 package org.wsbyhand.server;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private int maxRequestsPerConnection = ServerConfig.DEFAULT_MAX_REQUESTS_PER_CONNECTION;
     private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
     private SSLContext tls;
+    private final List<ServerListener> listeners = new ArrayList<>();
 
     ServerBuilder() {}
 
@@ -293,6 +295,19 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
 
 
     /**
+     * Adds a listener that hears handshakes, sessions opened and closed, slow consumers and protocol
+     * violations (default none). May be called more than once: every listener is called, in the
+     * order added.
+     *
+     * @param listener the listener to add
+     * @return this builder
+     */
+    public ServerBuilder listener(ServerListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
      * The largest LZ77 window the server compresses with, 8-15 bits (default 15, a 32 KiB
      * window). Below 15 every session compresses with the pure-Java
      * {@link org.wsbyhand.protocol.deflate.DeflateCompressor} and keeps its context between
@@ -318,8 +333,9 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
         return new ServerConfig(bindAddress, port, backlog, routes, subprotocols, allowedOrigins, allowAnyOrigin, upgradeHook,
                 Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
-                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, keepAliveTimeout, maxRequestsPerConnection, idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease,
-                Optional.ofNullable(tls), deflate());
+                maxConnectionsPerAddress, handshakeTimeout, responseTimeout, keepAliveTimeout, maxRequestsPerConnection,
+                idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease, Optional.ofNullable(tls),
+                deflate(), listeners);
     }
 
     /**

@@ -70,6 +70,8 @@ import org.wsbyhand.session.WebSocketHandler;
  * @param compression      permessage-deflate (RFC 7692): present to offer it to clients that ask
  *                         (default {@link DeflateOptions#defaults()}: level 6, messages of 32 bytes
  *                         and more, context takeover), empty to never negotiate it
+ * @param listeners        hear handshakes, sessions, slow consumers and violations, in this order
+ *                         (default none)
  */
 public record ServerConfig(
         String bindAddress,
@@ -97,7 +99,8 @@ public record ServerConfig(
         Duration closeTimeout,
         Duration threadRelease,
         Optional<SSLContext> tls,
-        Optional<DeflateOptions> compression) {
+        Optional<DeflateOptions> compression,
+        List<ServerListener> listeners) {
 
     /** Every interface. */
     public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
@@ -165,6 +168,7 @@ public record ServerConfig(
         requireNotNegative("threadRelease", threadRelease);
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(compression, "compression");
+        listeners = List.copyOf(listeners);
     }
 
     /**

@@ -53,6 +53,7 @@ public final class WebSocketServer implements AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final DeadlineSweep sweep;
+    private final Observers observers;
     private volatile boolean closing;
     private ServerSocket serverSocket;
     private IdleWatcher idleWatcher;
@@ -72,6 +73,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.routes = RouteTable.compile(config.routes());
         this.origins = new OriginPolicy(config.allowedOrigins(), config.allowAnyOrigin(), config.tls().isPresent());
         this.sweep = new DeadlineSweep(loops);
+        this.observers = new Observers(config.listeners());
     }
 
     /**
@@ -128,6 +130,7 @@ public final class WebSocketServer implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+        observers.started(this);
     }
 
     /** Opens and binds the listening socket; on failure nothing stays open and the error names the address. */
@@ -324,6 +327,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     Counters counters() {
         return counters;
+    }
+
+    /** Where the hook points report (JFR events and listeners). */
+    Observers observers() {
+        return observers;
     }
 
     boolean isClosing() {

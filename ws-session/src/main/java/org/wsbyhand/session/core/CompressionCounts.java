@@ -6,7 +6,9 @@ import org.wsbyhand.protocol.deflate.PerMessageDeflate;
 /**
  * Carries one compressing session's permessage-deflate statistics into the shared
  * {@link SessionCounters}: remembers what was counted already, so each call adds only the growth.
- * Only sessions that negotiated compression have one. Used holding the session lock.
+ * Messages sent as a broadcast's shared compressed frame bypass the session's compressor and are
+ * counted here directly. Only sessions that negotiated compression have one. Used holding the
+ * session lock.
  */
 final class CompressionCounts {
     private final PerMessageDeflate deflate;
@@ -16,6 +18,9 @@ final class CompressionCounts {
     private long messagesCompressed;
     private long bytesBeforeCompression;
     private long bytesAfterCompression;
+    private long preparedMessages;
+    private long preparedOriginalBytes;
+    private long preparedCompressedBytes;
 
     CompressionCounts(PerMessageDeflate deflate) {
         this.deflate = deflate;
@@ -31,6 +36,24 @@ final class CompressionCounts {
                 deflate.bytesBeforeCompression());
         bytesAfterCompression = grow(counters.compressedBytesOut, bytesAfterCompression,
                 deflate.bytesAfterCompression());
+    }
+
+    /** A shared compressed frame was queued: {@code original} payload bytes sent as {@code compressed}. */
+    void prepared(long original, long compressed, SessionCounters counters) {
+        preparedMessages++;
+        preparedOriginalBytes += original;
+        preparedCompressedBytes += compressed;
+        counters.compressedMessagesOut.increment();
+        counters.originalBytesOut.add(original);
+        counters.compressedBytesOut.add(compressed);
+    }
+
+    /** This session's compressed traffic so far. */
+    SessionTotals.Compression totals() {
+        return new SessionTotals.Compression(deflate.messagesInflated(), deflate.bytesBeforeInflation(),
+                deflate.bytesAfterInflation(), deflate.messagesCompressed() + preparedMessages,
+                deflate.bytesBeforeCompression() + preparedOriginalBytes,
+                deflate.bytesAfterCompression() + preparedCompressedBytes);
     }
 
     private static long grow(LongAdder counter, long counted, long now) {

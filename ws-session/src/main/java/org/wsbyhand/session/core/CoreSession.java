@@ -43,7 +43,6 @@ public final class CoreSession implements Session {
     private final Connection connection;
     private final Outbound outbound;
     private final PerMessageDeflate deflate;
-    private final SessionCounters counters;
     private volatile ConcurrentMap<String, Object> attributes;
     /** Typed attributes, created on first use: most sessions have none. */
     private volatile Map<AttributeKey<?>, Object> typed;
@@ -59,16 +58,14 @@ public final class CoreSession implements Session {
      * @param connection the protocol state
      * @param outbound the outbound side
      * @param deflate permessage-deflate when negotiated, else null
-     * @param counters the shared counters
      */
     public CoreSession(Identity identity, SessionLock lock, Connection connection, Outbound outbound,
-            PerMessageDeflate deflate, SessionCounters counters) {
+            PerMessageDeflate deflate) {
         this.identity = identity;
         this.lock = lock;
         this.connection = connection;
         this.outbound = outbound;
         this.deflate = deflate;
-        this.counters = counters;
     }
 
     @Override
@@ -139,14 +136,10 @@ public final class CoreSession implements Session {
         if (deflate != null && deflate.canCompress() && message.payloadLength() >= deflate.options().minMessageSize()) {
             PreparedFrames.Compressed compressed =
                     frames.compressed(message, deflate.options().compressionLevel(), deflate.sendWindowBits());
-            boolean sent = outbound.send(compressed.frame().length, true,
-                    c -> c.sendEncoded(ByteBuffer.wrap(compressed.frame())));
-            if (sent) {
-                counters.compressedMessagesOut.increment();
-                counters.originalBytesOut.add(message.payloadLength());
-                counters.compressedBytesOut.add(compressed.payloadLength());
-            }
-            return sent;
+            return outbound.send(compressed.frame().length, true, c -> {
+                c.sendEncoded(ByteBuffer.wrap(compressed.frame()));
+                outbound.preparedCompressed(message.payloadLength(), compressed.payloadLength());
+            });
         }
         return outbound.send(message.frameLength(), true, c -> c.sendEncoded(frames.sharedFrame(message)));
     }

@@ -3,6 +3,7 @@ package org.wsbyhand.session.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -61,6 +62,7 @@ public final class Outbound {
     private final String name;
     private final CompressionCounts compression;
     private WriteGate gate = WriteGate.OPEN;
+    private SessionObserver observer = SessionObserver.NONE;
 
     private final AtomicBoolean writing = new AtomicBoolean();
     private volatile boolean queuedDuringWrite;
@@ -77,6 +79,21 @@ public final class Outbound {
     private long uncountedMessages;
     /** Batches written since the reader last asked whether the session is idle. */
     private int batchesSinceIdleCheck;
+    /** Data messages queued over the session's life. */
+    private long messagesQueued;
+    /**
+     * Bytes written over the session's life, by the thread that holds {@code writing}; the claim of
+     * {@code writing} orders one writer's additions before the next one's.
+     */
+    private long bytesWritten;
+    /** Under {@link OverflowPolicy#DROP}: a message was refused and none has fitted since. */
+    private boolean dropping;
+    /** A slow consumer found holding the lock, for {@link #reportOverflow()} to report once it is released. */
+    private Overflow overflowFound;
+    private volatile boolean overflowPending;
+
+    /** What {@link SessionObserver#slowConsumer} is told. */
+    private record Overflow(long queuedBytes, OverflowPolicy policy) {}
 
     /**
      * The outbound side of one session.
@@ -116,6 +133,15 @@ public final class Outbound {
      */
     public void gate(WriteGate gate) {
         this.gate = gate;
+    }
+
+    /**
+     * Sets who hears of slow consumers (before the session runs).
+     *
+     * @param observer the opener's observer
+     */
+    public void observer(SessionObserver observer) {
+        this.observer = observer;
     }
 
     /**
@@ -163,34 +189,91 @@ public final class Outbound {
             throw new IllegalArgumentException("a " + frameLength + "-byte frame can never fit the session's"
                     + " outbound bound of " + maxOutboundBytes + " bytes (maxOutboundBytes)");
         }
+        boolean queued;
         lock.lock();
         try {
-            if (connection.state() != Connection.State.OPEN) {
-                return false;
-            }
-            if (queuedBytes() + frameLength > maxOutboundBytes) {
-                if (policy == OverflowPolicy.DROP) {
-                    if (data) {
-                        counters.messagesDropped.increment(); // data messages only, like messagesOut
-                    }
-                    return false;
-                }
-                overflow();
-                return false;
-            }
-            if (!budget.reserveOutbound(frameLength)) {
-                overBudget();
-                return false;
-            }
-            queue.accept(connection);
-            if (data) {
-                uncountedMessages++;
-            }
-            afterCall();
-            return true;
+            queued = queue(frameLength, data, queue);
         } finally {
             lock.unlock();
         }
+        reportOverflow();
+        return queued;
+    }
+
+    /** The critical section of {@link #send}. Lock held. */
+    private boolean queue(long frameLength, boolean data, Consumer<Connection> queue) {
+        if (connection.state() != Connection.State.OPEN) {
+            return false;
+        }
+        if (queuedBytes() + frameLength > maxOutboundBytes) {
+            if (policy == OverflowPolicy.DROP) {
+                if (data) {
+                    counters.messagesDropped.increment(); // data messages only, like messagesOut
+                }
+                if (!dropping) {
+                    dropping = true;
+                    found(OverflowPolicy.DROP);
+                }
+                return false;
+            }
+            overflow();
+            return false;
+        }
+        if (!budget.reserveOutbound(frameLength)) {
+            overBudget();
+            return false;
+        }
+        queue.accept(connection);
+        dropping = false;
+        if (data) {
+            uncountedMessages++;
+            messagesQueued++;
+        }
+        afterCall();
+        return true;
+    }
+
+    /** Remembers a slow consumer for {@link #reportOverflow()}, when someone observes. Lock held. */
+    private void found(OverflowPolicy what) {
+        if (observer != SessionObserver.NONE) {
+            overflowFound = new Overflow(queuedBytes(), what);
+            overflowPending = true;
+        }
+    }
+
+    /**
+     * Tells the observer of a slow consumer found while the lock was held, once; nothing to do
+     * (one volatile read) in the usual case. Called after every critical section that can find one.
+     * Lock NOT held.
+     */
+    public void reportOverflow() {
+        if (!overflowPending) {
+            return;
+        }
+        Overflow found;
+        lock.lock();
+        try {
+            found = overflowFound;
+            overflowFound = null;
+            overflowPending = false;
+        } finally {
+            lock.unlock();
+        }
+        if (found != null) {
+            observer.slowConsumer(maxOutboundBytes, found.queuedBytes(), found.policy());
+        }
+    }
+
+    /**
+     * A broadcast's shared compressed frame was queued (from the queueing call of {@link #send}):
+     * counts its sizes, the session's compressor having been bypassed. Lock held.
+     *
+     * @param originalBytes the message's payload bytes
+     * @param compressedBytes the compressed payload bytes sent
+     */
+    public void preparedCompressed(long originalBytes, long compressedBytes) {
+        assert lock.held();
+        compression.prepared(originalBytes, compressedBytes, counters);
     }
 
     /**
@@ -246,6 +329,7 @@ public final class Outbound {
                 CloseCode.POLICY_VIOLATION);
         termination.fail(new SlowConsumerException(maxOutboundBytes));
         counters.slowConsumers.increment();
+        found(OverflowPolicy.CLOSE);
         closeFor(CloseCode.POLICY_VIOLATION, "too many unsent bytes");
     }
 
@@ -414,6 +498,7 @@ public final class Outbound {
                 writeCoalesced(taken, scratch);
             }
             counters.bytesOut.add(bytes);
+            bytesWritten += bytes;
             return true;
         } catch (IOException | RuntimeException e) {
             taken.clear();
@@ -560,5 +645,19 @@ public final class Outbound {
         assert lock.held();
         counters.messagesOut.add(uncountedMessages);
         uncountedMessages = 0;
+    }
+
+    /**
+     * What the session did, its outbound side counted here and its inbound side by the reader.
+     * Lock held.
+     *
+     * @param messagesIn data messages the reader received
+     * @param bytesIn bytes the reader read
+     * @return the session's totals
+     */
+    public SessionTotals totals(long messagesIn, long bytesIn) {
+        assert lock.held();
+        return new SessionTotals(messagesIn, bytesIn, messagesQueued, bytesWritten, highWater,
+                Optional.ofNullable(compression).map(CompressionCounts::totals));
     }
 }

@@ -77,6 +77,7 @@ public final class SessionLoop {
     private final long closeTimeoutNanos;
     private final long discardLimit;
     private final String name;
+    private SessionObserver observer = SessionObserver.NONE;
 
     // The reader's own.
     private final ArrayDeque<Event> events = new ArrayDeque<>(4);
@@ -84,6 +85,8 @@ public final class SessionLoop {
     private boolean closed;
     private boolean ignoredOurClose;
     private long readAfterClose;
+    private long messagesIn;
+    private long bytesIn;
 
     /**
      * A loop for a session.
@@ -118,6 +121,15 @@ public final class SessionLoop {
     }
 
     /**
+     * Sets who hears of protocol violations and of the session's end (before the session runs).
+     *
+     * @param observer the opener's observer
+     */
+    public void observer(SessionObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
      * Runs the session on the calling thread: {@code onOpen}, the bytes read with the upgrade (if
      * any), then the read loop.
      *
@@ -138,9 +150,13 @@ public final class SessionLoop {
             handlerFailed(e);
         }
         outbound.endBatch();
-        if (leftover.length > 0 && !feed(ByteBuffer.wrap(leftover))) {
-            finish();
-            return Outcome.ENDED;
+        if (leftover.length > 0) {
+            counters.bytesIn.add(leftover.length);
+            bytesIn += leftover.length;
+            if (!feed(ByteBuffer.wrap(leftover))) {
+                finish();
+                return Outcome.ENDED;
+            }
         }
         return readLoop();
     }
@@ -187,6 +203,7 @@ public final class SessionLoop {
                 }
                 clock.read(clock.now());
                 counters.bytesIn.add(n);
+                bytesIn += n;
                 view.clear().limit(n);
                 if (!feed(view) || discardedTooMuch(n)) {
                     break;
@@ -270,6 +287,7 @@ public final class SessionLoop {
             }
         } while (data.hasRemaining() && !closed);
         outbound.endBatch();
+        outbound.reportOverflow(); // pongs the protocol queued may have overflowed the bound
         return !closed;
     }
 
@@ -278,12 +296,14 @@ public final class SessionLoop {
             switch (event) {
                 case Event.Text text -> {
                     counters.messagesIn.increment();
+                    messagesIn++;
                     if (!handlerFailed) {
                         handler.onText(session, text.text());
                     }
                 }
                 case Event.Binary binary -> {
                     counters.messagesIn.increment();
+                    messagesIn++;
                     if (!handlerFailed) {
                         handler.onBinary(session, binary.data());
                     }
@@ -307,6 +327,7 @@ public final class SessionLoop {
                         counters.memoryRefusals.increment();
                     }
                     termination.fail(violation);
+                    observer.protocolViolation(failure.violation(), failure.closeCode());
                 }
             }
         } catch (RuntimeException e) {
@@ -356,6 +377,8 @@ public final class SessionLoop {
         CloseCode code;
         String reason;
         Connection.TransportAction action;
+        Connection.Ending ending;
+        SessionTotals totals;
         lock.lock();
         try {
             if (connection.state() != Connection.State.CLOSED) {
@@ -369,12 +392,15 @@ public final class SessionLoop {
             code = connection.closeCode();
             reason = connection.closeReason();
             action = connection.transportAction();
+            ending = connection.ending();
+            totals = outbound.totals(messagesIn, bytesIn);
         } finally {
             lock.unlock();
         }
         Termination.End end = termination.end(code, reason);
         counters.closed(code);
         listener.ending();
+        observer.ended(code, reason, ending, totals);
         session.ended(); // leaves its groups before onClose, so a goodbye broadcast skips it
         if (end.error().isPresent()) {
             try {

@@ -62,7 +62,7 @@ final class SessionHarness implements AutoCloseable {
         outbound = new Outbound(lock, connection, transport, counters, budget, termination, clock,
                 options.maxOutboundBytes(), options.policy(), "test", null);
         session = new CoreSession(new CoreSession.Identity("test", null, Optional.empty(),
-                InetSocketAddress.createUnresolved("peer.test", 1)), lock, connection, outbound, null, counters);
+                InetSocketAddress.createUnresolved("peer.test", 1)), lock, connection, outbound, null);
         loop = new SessionLoop(session, transport, handler, clock, termination, counters, budget,
                 () -> {
                     endings.incrementAndGet();

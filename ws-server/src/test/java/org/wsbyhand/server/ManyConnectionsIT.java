@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,7 +49,7 @@ class ManyConnectionsIT {
             long heapBefore = runtime.totalMemory() - runtime.freeMemory();
 
             long start = System.nanoTime();
-            List<RawClient> clients = connectAll(server.port(), sessions);
+            List<RawClient> clients = RawClient.openAll(server.port(), "/many", sessions);
             long connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals(sessions, server.stats().openSessions());
 
@@ -86,28 +81,6 @@ class ManyConnectionsIT {
         }
     }
 
-    private static List<RawClient> connectAll(int port, int count) throws Exception {
-        // A few hundred handshakes in flight at once keep the accept queue short.
-        Semaphore inFlight = new Semaphore(200);
-        List<Future<RawClient>> futures = new ArrayList<>(count);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
-                futures.add(executor.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return RawClient.open(port, "/many");
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-        }
-        List<RawClient> clients = new ArrayList<>(count);
-        for (Future<RawClient> future : futures) {
-            clients.add(future.get());
-        }
-        return clients;
-    }
 
     private static void awaitNoOpenSessions(WebSocketServer server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

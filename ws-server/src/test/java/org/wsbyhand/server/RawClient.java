@@ -9,7 +9,13 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -60,6 +66,29 @@ final class RawClient implements AutoCloseable {
             throw new IOException("upgrade refused: " + head);
         }
         return client;
+    }
+
+    /** {@code count} clients that completed the opening handshake on {@code path}, a few hundred at a time. */
+    static List<RawClient> openAll(int port, String path, int count) throws Exception {
+        Semaphore inFlight = new Semaphore(200);
+        List<Future<RawClient>> futures = new ArrayList<>(count);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                futures.add(executor.submit(() -> {
+                    inFlight.acquire();
+                    try {
+                        return open(port, path);
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+        }
+        List<RawClient> clients = new ArrayList<>(count);
+        for (Future<RawClient> future : futures) {
+            clients.add(future.get());
+        }
+        return clients;
     }
 
     static String newKey() {

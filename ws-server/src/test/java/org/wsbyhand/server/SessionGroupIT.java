@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -54,7 +50,7 @@ class SessionGroupIT {
         try (WebSocketServer server = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
                 .route("/room", handler).build()) {
             server.start();
-            List<RawClient> clients = connectAll(server.port(), MEMBERS);
+            List<RawClient> clients = RawClient.openAll(server.port(), "/room", MEMBERS);
             assertTrue(joined.await(60, TimeUnit.SECONDS), "all joined");
             assertEquals(MEMBERS, room.size());
 
@@ -103,25 +99,4 @@ class SessionGroupIT {
         }
     }
 
-    private static List<RawClient> connectAll(int port, int count) throws Exception {
-        Semaphore inFlight = new Semaphore(200);
-        List<Future<RawClient>> futures = new ArrayList<>(count);
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < count; i++) {
-                futures.add(executor.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return RawClient.open(port, "/room");
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-        }
-        List<RawClient> clients = new ArrayList<>(count);
-        for (Future<RawClient> future : futures) {
-            clients.add(future.get());
-        }
-        return clients;
-    }
 }

@@ -3,7 +3,6 @@ package org.wsbyhand.chat;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import org.wsbyhand.session.AttributeKey;
 import org.wsbyhand.session.PreparedMessage;
 import org.wsbyhand.session.Session;
+import org.wsbyhand.session.SessionGroup;
 
 /**
  * The clients connected to this node, and the room's recent history as this node has seen it.
@@ -20,11 +21,16 @@ import org.wsbyhand.session.Session;
  * local client in that client's protocol, encoding each outgoing WebSocket frame once per protocol
  * ({@link PreparedMessage}) however many clients there are.
  *
- * <p>Where the work happens: the lock guards only the membership, the history and the list of
- * delivered ids. Joining and leaving are O(1) under it (a joining client is sent the history and
- * the current online count, and nobody else is sent anything). {@link #deliver} records the message
- * and takes a snapshot of the members under the lock (the snapshot is rebuilt only after the
- * membership changed), then hands the sending to the fan-out executor: the loop over every client
+ * <p>The members are two {@link SessionGroup}s, one per wire protocol, so each frame is encoded once
+ * per protocol; what a fan-out needs to know of a client (its protocol, and for presence the
+ * announcement it joined after and the count it was told) travels with its session as a typed
+ * attribute. A client that ends leaves its group by itself.
+ *
+ * <p>Where the work happens: the lock guards joining, the history and the list of delivered ids.
+ * Joining and leaving are O(1) under it (a joining client is sent the history and the current online
+ * count, and nobody else is sent anything). {@link #deliver} records the message and takes the
+ * groups' snapshots under the lock (a group rebuilds its snapshot only after its membership
+ * changed), then hands the sending to the fan-out executor: the loop over every client
  * runs there, outside the lock, so joins, leaves and other callers never wait for it. The executor
  * must run its tasks one at a time in the order they were handed over (the app's
  * {@link FanOutThread}; tests run them on the caller's thread).
@@ -52,15 +58,15 @@ public final class LocalClients {
     private enum Wire { JSON, LEAN }
 
     /**
-     * A client as a fan-out sees it: its protocol, the announcement it joined after, and the online
-     * count it was told when it joined (-1 for a protocol without presence).
+     * What a fan-out knows of a client: its protocol, the announcement it joined after, and the
+     * online count it was told when it joined (-1 for a protocol without presence).
      */
-    private record Member(Session session, ChatProtocol protocol, long joinedAfter, int toldOnline) {}
-
-    /** What is known of a client once it joined; see {@link Member}. */
     private record Joined(ChatProtocol protocol, long joinedAfter, int toldOnline) {}
 
-    private static final Member[] NOBODY = new Member[0];
+    private static final AttributeKey<Joined> JOINED = AttributeKey.of("chat.joined", Joined.class);
+
+    /** The members of one wire protocol at one moment, as a fan-out gets them. */
+    private record Members(Wire wire, List<Session> sessions) {}
 
     /** How many delivered ids are remembered to drop duplicates. */
     static final int REMEMBERED_IDS = 1024;
@@ -70,9 +76,8 @@ public final class LocalClients {
     private final Executor fanOut;
     /** Newest first, at most {@code historySize}. */
     private final Deque<ChatMessage> history = new ArrayDeque<>();
-    private final Map<Session, Joined> sessions = new LinkedHashMap<>();
-    /** The members as of the last membership change; null when it must be rebuilt. */
-    private Member[] members = NOBODY;
+    private final Map<Wire, SessionGroup> rooms = new EnumMap<>(Map.of(
+            Wire.JSON, new SessionGroup("chat json"), Wire.LEAN, new SessionGroup("chat lean")));
     /** The online count last announced to everyone. */
     private int announcedOnline;
     /** How many announcements there were. */
@@ -128,7 +133,7 @@ public final class LocalClients {
                 history.removeLast();
             }
             List<ChatMessage> newestFirst = List.copyOf(history);
-            Member[] to = members();
+            List<Members> to = members();
             // Handed over under the lock, so fan-outs run in the order their snapshots were taken.
             fanOut.execute(() -> sendMessage(to, message, newestFirst));
         } finally {
@@ -144,13 +149,13 @@ public final class LocalClients {
     void announcePresence() {
         lock.lock();
         try {
-            int online = sessions.size();
+            int online = count();
             if (online == announcedOnline) {
                 return;
             }
             announcedOnline = online;
             long previous = announcements++;
-            Member[] to = members();
+            List<Members> to = members();
             fanOut.execute(() -> sendPresence(to, online, previous));
         } finally {
             lock.unlock();
@@ -161,7 +166,7 @@ public final class LocalClients {
     public int online() {
         lock.lock();
         try {
-            return sessions.size();
+            return count();
         } finally {
             lock.unlock();
         }
@@ -186,10 +191,11 @@ public final class LocalClients {
         lock.lock();
         try {
             session.sendText(protocol.history(List.copyOf(history)));
-            int online = sessions.containsKey(session) ? sessions.size() : sessions.size() + 1;
+            rooms.values().forEach(room -> room.remove(session)); // a client joins once, in one protocol
+            int online = count() + 1;
             Optional<String> presence = protocol.presence(online);
-            sessions.put(session, new Joined(protocol, announcements, presence.isPresent() ? online : -1));
-            members = null;
+            session.attribute(JOINED, new Joined(protocol, announcements, presence.isPresent() ? online : -1));
+            rooms.get(wire(protocol)).add(session);
             presence.ifPresent(session::sendText);
         } finally {
             lock.unlock();
@@ -198,39 +204,34 @@ public final class LocalClients {
 
     /** Removes a client (idempotent); the others hear of it at the next {@link #announcePresence}. O(1). */
     void leave(Session session) {
-        lock.lock();
-        try {
-            if (sessions.remove(session) != null) {
-                members = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        rooms.values().forEach(room -> room.remove(session));
     }
 
-    /** The members now, rebuilt only when the membership changed since the last call. Lock held. */
-    private Member[] members() {
-        Member[] m = members;
-        if (m == null) {
-            m = new Member[sessions.size()];
-            int i = 0;
-            for (Map.Entry<Session, Joined> e : sessions.entrySet()) {
-                Joined j = e.getValue();
-                m[i++] = new Member(e.getKey(), j.protocol(), j.joinedAfter(), j.toldOnline());
-            }
-            members = m;
-        }
-        return m;
+    /** Online clients. */
+    private int count() {
+        return rooms.get(Wire.JSON).size() + rooms.get(Wire.LEAN).size();
+    }
+
+    /** The members now, per protocol: each group's snapshot, rebuilt only after it changed. Lock held. */
+    private List<Members> members() {
+        return List.of(new Members(Wire.LEAN, rooms.get(Wire.LEAN).members()),
+                new Members(Wire.JSON, rooms.get(Wire.JSON).members()));
     }
 
     /** The fan-out of one message: each frame is encoded once per protocol, on first use. No lock held. */
-    private static void sendMessage(Member[] to, ChatMessage message, List<ChatMessage> newestFirst) {
-        Map<Wire, PreparedMessage> encoded = new EnumMap<>(Wire.class);
-        for (Member member : to) {
-            ChatProtocol p = member.protocol();
-            PreparedMessage frame = encoded.computeIfAbsent(wire(p),
-                    w -> PreparedMessage.text(p.delivered(message, newestFirst)));
-            member.session().send(frame);
+    private static void sendMessage(List<Members> to, ChatMessage message, List<ChatMessage> newestFirst) {
+        for (Members group : to) {
+            PreparedMessage frame = null;
+            for (Session session : group.sessions()) {
+                Optional<Joined> joined = session.attribute(JOINED);
+                if (joined.isEmpty()) {
+                    continue;
+                }
+                if (frame == null) {
+                    frame = PreparedMessage.text(joined.get().protocol().delivered(message, newestFirst));
+                }
+                session.send(frame);
+            }
         }
     }
 
@@ -239,16 +240,19 @@ public final class LocalClients {
      * presence, except those that joined after update {@code previous} and were told this count
      * then. No lock held.
      */
-    private static void sendPresence(Member[] to, int online, long previous) {
-        Map<Wire, Optional<PreparedMessage>> encoded = new EnumMap<>(Wire.class);
-        for (Member member : to) {
-            if (member.joinedAfter() == previous && member.toldOnline() == online) {
-                continue;
+    private static void sendPresence(List<Members> to, int online, long previous) {
+        for (Members group : to) {
+            Optional<PreparedMessage> frame = null;
+            for (Session session : group.sessions()) {
+                Optional<Joined> joined = session.attribute(JOINED);
+                if (joined.isEmpty() || joined.get().joinedAfter() == previous && joined.get().toldOnline() == online) {
+                    continue;
+                }
+                if (frame == null) {
+                    frame = joined.get().protocol().presence(online).map(PreparedMessage::text);
+                }
+                frame.ifPresent(session::send);
             }
-            ChatProtocol p = member.protocol();
-            Optional<PreparedMessage> frame = encoded.computeIfAbsent(wire(p),
-                    w -> p.presence(online).map(PreparedMessage::text));
-            frame.ifPresent(member.session()::send);
         }
     }
 

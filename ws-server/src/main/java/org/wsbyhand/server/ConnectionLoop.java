@@ -118,6 +118,7 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
             CoreSession session = new CoreSession(new CoreSession.Identity(name, upgrade.request(),
                     upgrade.accepted().subprotocol(), remote), lock, connection, outbound, deflate);
             upgrade.attributes().forEach((key, value) -> put(session, key, value));
+            session.opener(server);
             SessionLoop created = new SessionLoop(session, transport, upgrade.handler(), clock, termination,
                     counters.session, memory, this::ending, config.closeTimeout().toNanos());
             ObservedSession observed = new ObservedSession(server.observers(), session);

@@ -13,13 +13,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.handshake.ServerHandshake;
-import org.wsbyhand.session.Session;
 import org.wsbyhand.session.PreparedMessage;
+import org.wsbyhand.session.Session;
+import org.wsbyhand.session.core.CoreSession;
 
 /**
  * A blocking WebSocket server: one virtual thread per accepted connection, handlers routed by exact
@@ -236,6 +238,19 @@ public final class WebSocketServer implements AutoCloseable {
             }
         }
         return List.copyOf(open);
+    }
+
+    /**
+     * The server that runs a session, for a handler that was built before its server existed (it
+     * gets the session in every callback): {@code WebSocketServer.of(session).ifPresent(s ->
+     * s.broadcast(...))}.
+     *
+     * @param session a session a server of this library opened
+     * @return its server, or empty for a session opened otherwise (a client's, a test double)
+     */
+    public static Optional<WebSocketServer> of(Session session) {
+        return session instanceof CoreSession core && core.opener() instanceof WebSocketServer server
+                ? Optional.of(server) : Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.wsbyhand.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -160,6 +161,27 @@ class RoutesAndHooksIT {
             upgrade("/secure");
             upgrade("/secure?moved=1");
             assertEquals(2, server.stats().upgradesRejected());
+        }
+    }
+
+    @Nested
+    class Reach {
+        @Test
+        void aHandlerBuiltBeforeItsServerFindsItThroughTheSession() throws Exception {
+            java.util.concurrent.CompletableFuture<WebSocketServer> found = new java.util.concurrent.CompletableFuture<>();
+            WebSocketHandler handler = new WebSocketHandler() {
+                @Override
+                public void onOpen(Session session) {
+                    found.complete(WebSocketServer.of(session).orElse(null));
+                }
+            };
+            try (WebSocketServer own = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
+                    .route("/here", handler).build()) {
+                own.start();
+                try (RawClient client = RawClient.open(own.port(), "/here")) {
+                    assertSame(own, found.get(10, TimeUnit.SECONDS));
+                }
+            }
         }
     }
 

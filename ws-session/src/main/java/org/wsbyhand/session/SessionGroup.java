@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.session.core.CoreSession;
@@ -30,6 +31,12 @@ import org.wsbyhand.session.core.CoreSession;
 public final class SessionGroup {
     private final String name;
     private final Set<Session> members = ConcurrentHashMap.newKeySet();
+    /** Counts membership changes: a snapshot taken at another count is stale. */
+    private final AtomicLong changes = new AtomicLong();
+    /** The last snapshot and the count it was taken at; rebuilt only after a change. */
+    private volatile Snapshot cached = new Snapshot(List.of(), 0);
+
+    private record Snapshot(List<Session> members, long at) {}
 
     /**
      * An empty group.
@@ -60,10 +67,11 @@ public final class SessionGroup {
         if (!session.isOpen() || !members.add(session)) {
             return false;
         }
+        changes.incrementAndGet();
         if (session instanceof CoreSession core) {
-            core.whenEnded(() -> members.remove(session));
+            core.whenEnded(() -> remove(session));
         } else if (!session.isOpen()) {
-            members.remove(session); // another Session type: members that closed are also dropped on broadcast
+            remove(session); // another Session type: members that closed are also dropped on broadcast
             return false;
         }
         return true;
@@ -76,7 +84,11 @@ public final class SessionGroup {
      * @return {@code true} when it was a member
      */
     public boolean remove(Session session) {
-        return members.remove(session);
+        if (!members.remove(session)) {
+            return false;
+        }
+        changes.incrementAndGet();
+        return true;
     }
 
     /**
@@ -99,12 +111,22 @@ public final class SessionGroup {
     }
 
     /**
-     * The members now.
+     * The members now: an immutable snapshot, shared by every caller until the membership changes,
+     * so taking it again is cheap. A caller that changes membership under a lock of its own and takes
+     * the snapshot under that lock gets exactly the members of that moment: an application can keep
+     * "who was in the room" and other state (a message history) consistent with each other.
      *
-     * @return an unmodifiable snapshot
+     * @return the members, unmodifiable
      */
     public List<Session> members() {
-        return List.copyOf(members);
+        Snapshot snapshot = cached;
+        long now = changes.get();
+        if (snapshot.at() == now) {
+            return snapshot.members();
+        }
+        List<Session> taken = List.copyOf(members); // may already hold changes counted after now: taken again next time
+        cached = new Snapshot(taken, now);
+        return taken;
     }
 
     /**
@@ -128,14 +150,14 @@ public final class SessionGroup {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(to, "to");
         int sent = 0;
-        for (Session member : members) {
+        for (Session member : members()) {
             if (!to.test(member)) {
                 continue;
             }
             if (member.send(message)) {
                 sent++;
             } else if (!member.isOpen()) {
-                members.remove(member);
+                remove(member);
             }
         }
         return sent;
@@ -168,7 +190,7 @@ public final class SessionGroup {
      * @param reason the reason, at most 123 UTF-8 bytes
      */
     public void close(CloseCode code, String reason) {
-        for (Session member : members) {
+        for (Session member : members()) {
             member.close(code, reason);
         }
     }

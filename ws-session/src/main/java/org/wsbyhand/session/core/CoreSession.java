@@ -49,6 +49,8 @@ public final class CoreSession implements Session {
     /** What runs when the session ends (groups it leaves); null until the first; guarded by the lock. */
     private List<Runnable> endActions;
     private boolean ended;
+    /** What opened the session (the server, or the client), for the handler to find; set before it runs. */
+    private volatile Object opener;
 
     /**
      * A session over a connection and its outbound side.
@@ -230,6 +232,24 @@ public final class CoreSession implements Session {
             }
         }
         map.put(key, checked);
+    }
+
+    /**
+     * Records what opened the session, before it runs.
+     *
+     * @param opener the server or client that opened it
+     */
+    public void opener(Object opener) {
+        this.opener = Objects.requireNonNull(opener, "opener");
+    }
+
+    /**
+     * What opened the session.
+     *
+     * @return the server or client given to {@link #opener(Object)}, or null
+     */
+    public Object opener() {
+        return opener;
     }
 
     /**

@@ -69,10 +69,9 @@ final class HttpResponses {
 
     /** An answer with a short plain-text body (omitted for HEAD requests) and the given extra headers. */
     static void error(OutputStream out, int status, String body, Headers headers, boolean withBody) throws IOException {
-        byte[] bytes = body(status, body);
-        StringBuilder head = start(status, "text/plain; charset=utf-8", bytes.length, false);
-        headers.forEach(field -> head.append(field.name()).append(": ").append(field.value()).append("\r\n"));
-        write(out, bytes(head), withBody ? bytes : null);
+        StringBuilder extra = new StringBuilder();
+        headers.forEach(field -> extra.append(field.name()).append(": ").append(field.value()).append("\r\n"));
+        error(out, status, body, extra, withBody, false);
     }
 
     /** An error status with a short plain-text body (omitted for HEAD requests), closing the connection. */
@@ -84,20 +83,18 @@ final class HttpResponses {
     /** An error status with a short plain-text body (omitted for HEAD requests), kept alive or not. */
     static void error(OutputStream out, int status, String body, Map<String, String> headers, boolean withBody,
             boolean keepAlive) throws IOException {
-        byte[] bytes = body(status, body);
-        StringBuilder head = start(status, "text/plain; charset=utf-8", bytes.length, keepAlive);
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        write(out, bytes(head), withBody ? bytes : null);
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+        error(out, status, body, extra, withBody, keepAlive);
     }
 
-    private static byte[] body(int status, String body) {
-        return (body.isEmpty() ? reasonPhrase(status) : body).concat("\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void write(OutputStream out, byte[] head, byte[] body) throws IOException {
-        out.write(head);
-        if (body != null) {
-            out.write(body);
+    /** Writes the answer: the common head, the {@code extra} header lines, the body unless omitted. */
+    private static void error(OutputStream out, int status, String body, CharSequence extra, boolean withBody,
+            boolean keepAlive) throws IOException {
+        byte[] bytes = (body.isEmpty() ? reasonPhrase(status) : body).concat("\n").getBytes(StandardCharsets.UTF_8);
+        out.write(bytes(start(status, "text/plain; charset=utf-8", bytes.length, keepAlive).append(extra)));
+        if (withBody) {
+            out.write(bytes);
         }
         out.flush();
     }

@@ -5,7 +5,6 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Which browser pages may open a WebSocket: the defence against cross-site WebSocket hijacking. A
@@ -31,13 +30,12 @@ final class OriginPolicy {
     private final boolean tls;
 
     /**
-     * @param allowed origins allowed besides the same origin, each {@code scheme://host[:port]}
+     * @param allowed origins allowed besides the same origin, normalized as {@link ServerConfig} keeps them
      * @param any whether every origin is allowed
      * @param tls whether the server serves {@code wss://}
-     * @throws IllegalArgumentException for a value that is not an origin
      */
     OriginPolicy(Set<String> allowed, boolean any, boolean tls) {
-        this.allowed = allowed.stream().map(OriginPolicy::require).collect(Collectors.toUnmodifiableSet());
+        this.allowed = Set.copyOf(allowed);
         this.any = any;
         this.tls = tls;
     }

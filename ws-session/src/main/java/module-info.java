@@ -8,5 +8,5 @@ module org.wsbyhand.session {
 
     exports org.wsbyhand.session;
     // The machinery is for the modules that open sessions, not for applications.
-    exports org.wsbyhand.session.core to org.wsbyhand.server;
+    exports org.wsbyhand.session.core to org.wsbyhand.server, org.wsbyhand.client;
 }

@@ -28,8 +28,7 @@ import org.wsbyhand.protocol.handshake.HttpHeadParser;
  * <p>As a program it is a line chat client: every line typed is sent as a text message, every
  * message received is printed, and a line {@code /quit} or the end of input (Ctrl-D) starts the
  * closing handshake (replies still on their way then are dropped, as RFC 6455 has it once this
- * side sent its close). Under {@code mvn exec:exec}, which does not pass the end of input on, type
- * {@code /quit}.
+ * side sent its close).
  *
  * <pre>java org.wsbyhand.examples.HandRolledClient ws://localhost:9003/</pre>
  *

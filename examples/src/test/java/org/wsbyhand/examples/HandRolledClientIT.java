@@ -125,7 +125,7 @@ class HandRolledClientIT {
     void theLineChatEndsAtSlashQuit() throws Exception {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         PrintStream printed = new PrintStream(screen, true, StandardCharsets.UTF_8);
-        // The input never ends, as under mvn exec:exec: /quit alone closes.
+        // The input never ends, as at a terminal left open: /quit alone closes.
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream typed = new PipedInputStream(keyboard);
         keyboard.write("/quit\n".getBytes(StandardCharsets.UTF_8));

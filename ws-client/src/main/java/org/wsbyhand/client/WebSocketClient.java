@@ -161,7 +161,7 @@ public final class WebSocketClient implements AutoCloseable {
         Thread.ofVirtual().name("ws-client-connect").start(() -> {
             try {
                 future.complete(connect(request, handler));
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
         });
@@ -280,7 +280,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     /** A session ended; idempotent. */
     void ended(ClientConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            synchronized (connections) {
+                connections.notifyAll();
+            }
+        }
     }
 
     /**
@@ -294,8 +298,11 @@ public final class WebSocketClient implements AutoCloseable {
         open.forEach(ClientConnection::goingAway);
         long deadline = System.nanoTime() + 2 * config.closeTimeout().toNanos();
         try {
-            while (!connections.isEmpty() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(10);
+            synchronized (connections) {
+                for (long left = deadline - System.nanoTime(); !connections.isEmpty() && left > 0;
+                        left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(connections, left);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,11 +1,11 @@
 """python-websockets as a peer server of ws-client's interop tests (InteropIT, through PeerServer).
 
 Usage: python3 websockets_server.py
-Written for Debian's python3-websockets 10.4 (the asyncio API websockets.serve; from 14 on, that API
-lives on as websockets.legacy). Listens on 127.0.0.1, port 0, with the default compression
-(permessage-deflate), and prints "port=N" once listening. An echo server: every text and binary
-message goes back as received, except these text commands (the protocol every peer of PeerServer
-speaks):
+Written for Debian's python3-websockets 10.4, on the asyncio API of websockets.legacy.server (the
+websockets.serve of 10.x, which later versions keep, deprecated, under that name). Listens on
+127.0.0.1, port 0, with the default compression (permessage-deflate), and prints "port=N" once
+listening. An echo server: every text and binary message goes back as received, except these text
+commands (the protocol every peer of PeerServer speaks):
   close:CODE:REASON   closes the connection with CODE and REASON
   ping:PAYLOAD        sends a ping with PAYLOAD; when the pong comes, sends the text "pong:PAYLOAD"
   fragments:N:TEXT    sends TEXT as one text message in N fragments (split between code points)
@@ -18,7 +18,8 @@ import math
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-import websockets
+from websockets.exceptions import ConnectionClosed
+from websockets.legacy.server import serve as websockets_serve
 
 closes = {}
 
@@ -58,7 +59,7 @@ async def serve(ws):
                 await ws.send("closed:" + asked + ":" + closes.get(asked, ""))
             else:
                 await ws.send(message)
-    except websockets.ConnectionClosed:
+    except ConnectionClosed:
         pass
     finally:
         if connection_id is not None:
@@ -70,7 +71,7 @@ async def serve(ws):
 
 
 async def main():
-    async with websockets.serve(serve, "127.0.0.1", 0, max_size=64 * 1024 * 1024, max_queue=None) as server:
+    async with websockets_serve(serve, "127.0.0.1", 0, max_size=64 * 1024 * 1024, max_queue=None) as server:
         port = server.sockets[0].getsockname()[1]
         print("port=%d" % port, flush=True)
         await asyncio.Future()

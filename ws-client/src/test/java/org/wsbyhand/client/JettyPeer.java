@@ -1,15 +1,18 @@
 package org.wsbyhand.client;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.ExtensionConfig;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -19,6 +22,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * agrees to permessage-deflate when the client offers it). It speaks the protocol every peer speaks
  * (see {@link PeerServer}).
  */
+@SuppressWarnings("exports") // Echo extends Jetty's listener, which is on the class path, not a module
 public final class JettyPeer extends PeerServer {
     private static final int MAX_MESSAGE = 64 << 20;
 
@@ -67,9 +71,13 @@ public final class JettyPeer extends PeerServer {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.setStopTimeout(5_000);
-        server.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IOException("Jetty did not stop", e);
+        }
     }
 
     /**
@@ -106,8 +114,10 @@ public final class JettyPeer extends PeerServer {
                     sent = sent.compose(c -> session.sendPartialText(piece, last, c));
                 }
             } else if (text.equals("extensions?")) {
-                String agreed = session.getUpgradeResponse().getHeader("Sec-WebSocket-Extensions");
-                session.sendText("extensions:" + (agreed == null ? "" : agreed), Callback.NOOP);
+                // The header is not among the upgrade response's headers; the agreed extensions are.
+                String agreed = session.getUpgradeResponse().getExtensions().stream()
+                        .map(ExtensionConfig::getParameterizedName).collect(Collectors.joining(", "));
+                session.sendText("extensions:" + agreed, Callback.NOOP);
             } else if (text.startsWith("closed?")) {
                 String asked = text.substring(7);
                 session.sendText("closed:" + asked + ":" + closes.getOrDefault(asked, ""), Callback.NOOP);
@@ -125,10 +135,11 @@ public final class JettyPeer extends PeerServer {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             if (id != null) {
                 closes.put(id, statusCode + ":" + (reason == null ? "" : reason));
             }
+            callback.succeed();
         }
     }
 }

@@ -90,7 +90,7 @@ abstract class PeerServer implements AutoCloseable {
 
     /** Stops the server. */
     @Override
-    public abstract void close() throws Exception;
+    public abstract void close() throws IOException;
 
     /**
      * Starts a peer.
@@ -109,7 +109,7 @@ abstract class PeerServer implements AutoCloseable {
             case PYTHON_WEBSOCKETS -> {
                 String python = python();
                 assumeTrue(python != null,
-                        "python3 cannot import websockets (apt-get install python3-websockets): python-websockets peer skipped");
+                        "python3 cannot import websockets.legacy.server (apt-get install python3-websockets): python-websockets peer skipped");
                 yield new External(kind + " " + version(python),
                         List.of(python, PYTHON_DIR.resolve("websockets_server.py").toString()), "python-websockets");
             }
@@ -118,10 +118,13 @@ abstract class PeerServer implements AutoCloseable {
         };
     }
 
-    /** Debian's /usr/bin/python3 (python3-websockets), else python3 on the PATH, if it has websockets. */
+    /**
+     * Debian's /usr/bin/python3 (python3-websockets), else python3 on the PATH, if it has websockets
+     * with the asyncio API the script is written on ({@code websockets.legacy.server}, 9.0 and later).
+     */
     private static String python() {
         for (String python : List.of("/usr/bin/python3", "python3")) {
-            if (runs(List.of(python, "-c", "import websockets"))) {
+            if (runs(List.of(python, "-c", "import websockets.legacy.server"))) {
                 return python;
             }
         }
@@ -206,13 +209,13 @@ abstract class PeerServer implements AutoCloseable {
         }
 
         @Override
-        public synchronized void close() throws Exception {
-            Exception first = null;
+        public synchronized void close() throws IOException {
+            IOException first = null;
             for (Object peer : started.values()) {
                 if (peer instanceof PeerServer server) {
                     try {
                         server.close();
-                    } catch (Exception e) {
+                    } catch (IOException e) {
                         if (first == null) {
                             first = e;
                         } else {
@@ -270,18 +273,26 @@ abstract class PeerServer implements AutoCloseable {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             destroy();
         }
 
-        /** Ends the process and any children it started: politely, then forcibly after 10 s. */
-        private void destroy() throws InterruptedException {
+        /**
+         * Ends the process and any children it started: politely, then forcibly after 10 s (at once
+         * when the thread is interrupted, whose flag stays set).
+         */
+        private void destroy() {
             List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
             tree.forEach(ProcessHandle::destroy);
             process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
             for (ProcessHandle child : tree) {
                 if (child.isAlive()) {

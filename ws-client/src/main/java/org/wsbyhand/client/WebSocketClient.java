@@ -119,11 +119,11 @@ public final class WebSocketClient implements AutoCloseable {
         ClientRequest current = request;
         for (int redirects = 0; ; redirects++) {
             checkOpen();
-            long deadline = System.nanoTime() + config.handshakeTimeout().toNanos() + config.connectTimeout().toNanos();
-            Socket socket = dialer.open(current, deadline);
+            Dialer.Dialed dialed = dialer.open(current);
+            Socket socket = dialed.socket();
             Upgrader.Outcome outcome;
             try {
-                outcome = upgrader.upgrade(socket, current);
+                outcome = upgrader.upgrade(socket, current, dialed.deadline());
             } catch (IOException | RuntimeException e) {
                 Dialer.close(socket);
                 throw e;

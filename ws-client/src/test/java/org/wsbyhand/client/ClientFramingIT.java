@@ -22,7 +22,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -323,8 +322,6 @@ class ClientFramingIT {
     // ---- the closing handshake (RFC 6455 7.1.1: the server closes TCP first) ----
 
     @Test
-    @Disabled("bug: ClientTransport.finish half-closes (shutdownOutput) right after the closing handshake, so the "
-            + "client sends the first FIN and ends in TIME_WAIT, which RFC 6455 7.1.1 asks to leave to the server")
     void afterTheClosingHandshakeTheClientDoesNotCloseTcpBeforeTheServer() throws Exception {
         CompletableFuture<Void> clientHeardClose = new CompletableFuture<>();
         CompletableFuture<FakeServer.Frame> clientClose = new CompletableFuture<>();

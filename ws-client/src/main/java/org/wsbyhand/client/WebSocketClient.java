@@ -60,6 +60,8 @@ public final class WebSocketClient implements AutoCloseable {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final ClientTimer timer;
     private final AtomicLong ids = new AtomicLong();
+    /** What runs when the client closes: the stop of each of its reconnecting connections. */
+    private final Set<Runnable> closeActions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     WebSocketClient(ClientConfig config) {
@@ -85,7 +87,8 @@ public final class WebSocketClient implements AutoCloseable {
      * @return the client, or null for a session a server opened
      */
     public static WebSocketClient of(Session session) {
-        return session instanceof CoreSession core && core.opener() instanceof WebSocketClient client ? client : null;
+        Session own = session instanceof TrackedSession tracked ? tracked.delegate() : session;
+        return own instanceof CoreSession core && core.opener() instanceof WebSocketClient client ? client : null;
     }
 
     /**
@@ -166,6 +169,34 @@ public final class WebSocketClient implements AutoCloseable {
             }
         });
         return future;
+    }
+
+    /**
+     * Opens a connection that reconnects with backoff whenever its session ends or an attempt
+     * fails, until it is closed; returns at once, the attempts run on a virtual thread of its own.
+     * See {@link ReconnectingConnection} for the rules.
+     *
+     * @param request what to ask the server for, on every attempt
+     * @param handler the handler of every session; its {@code onOpen} runs again on each new one
+     * @param policy the delays between attempts and their limit
+     * @param listener what to tell about connecting, disconnecting, retrying and giving up
+     * @return the connection
+     * @throws IllegalStateException when the client is closed
+     */
+    public ReconnectingConnection connectReconnecting(ClientRequest request, WebSocketHandler handler,
+            ReconnectPolicy policy, ConnectionListener listener) {
+        return ReconnectingConnection.open(this, request, handler, policy, listener);
+    }
+
+    /** Runs {@code action} once when the client closes; false, and nothing kept, when it is closed already. */
+    boolean whenClosed(Runnable action) {
+        closeActions.add(action);
+        return !(closed && closeActions.remove(action)); // if close() took it, it runs
+    }
+
+    /** Forgets an action given to {@link #whenClosed}. */
+    void forgetWhenClosed(Runnable action) {
+        closeActions.remove(action);
     }
 
     private Session open(Socket socket, ClientRequest request, Upgrader.Upgraded upgraded, WebSocketHandler handler)
@@ -294,6 +325,11 @@ public final class WebSocketClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Runnable action : closeActions) {
+            if (closeActions.remove(action)) {
+                action.run();
+            }
+        }
         Collection<ClientConnection> open = List.copyOf(connections);
         open.forEach(ClientConnection::goingAway);
         long deadline = System.nanoTime() + 2 * config.closeTimeout().toNanos();

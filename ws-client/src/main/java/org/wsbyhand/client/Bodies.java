@@ -15,7 +15,13 @@ import org.wsbyhand.protocol.handshake.HttpResponse;
 final class Bodies {
     private Bodies() {}
 
-    static byte[] read(HttpResponse response, byte[] already, InputStream in, int max) {
+    /** Called before each read: sets what is left of the deadline as the read timeout, or throws when nothing is. */
+    @FunctionalInterface
+    interface BeforeRead {
+        void check() throws IOException;
+    }
+
+    static byte[] read(HttpResponse response, byte[] already, InputStream in, int max, BeforeRead beforeRead) {
         if (max == 0 || response.status() == 204 || response.status() == 304 || response.status() < 200) {
             return new byte[0];
         }
@@ -27,7 +33,8 @@ final class Bodies {
         long wanted = length >= 0 ? Math.min(length, max) : chunked ? max + 256L : max;
         byte[] buffer = new byte[1024];
         try {
-            while (raw.size() < wanted && !(chunked && endsChunks(raw))) {
+            while (raw.size() < wanted && !(chunked && chunksComplete(raw.toByteArray()))) {
+                beforeRead.check();
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, wanted - raw.size()));
                 if (n < 0) {
                     break;
@@ -50,9 +57,47 @@ final class Bodies {
         }
     }
 
-    private static boolean endsChunks(ByteArrayOutputStream raw) {
-        String tail = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-        return tail.endsWith("\r\n0\r\n\r\n") || tail.equals("0\r\n\r\n");
+    /** Whether {@code raw} holds the last chunk and the end of its trailer section (RFC 9112 7.1.2). */
+    static boolean chunksComplete(byte[] raw) {
+        int at = 0;
+        while (at < raw.length) {
+            int lineEnd = indexOfCrlf(raw, at);
+            if (lineEnd < 0) {
+                return false;
+            }
+            long length = chunkSize(raw, at, lineEnd);
+            if (length < 0) {
+                return true; // malformed: nothing more worth waiting for
+            }
+            if (length == 0) {
+                // Trailer fields, each ended by CRLF, then an empty line.
+                for (int line = lineEnd + 2; ; ) {
+                    int end = indexOfCrlf(raw, line);
+                    if (end < 0) {
+                        return false;
+                    }
+                    if (end == line) {
+                        return true;
+                    }
+                    line = end + 2;
+                }
+            }
+            at = lineEnd + 2 + (int) Math.min(length, Integer.MAX_VALUE - 4) + 2;
+        }
+        return false;
+    }
+
+    /** The size on a chunk line, extensions ignored; -1 when malformed. */
+    private static long chunkSize(byte[] raw, int from, int lineEnd) {
+        String size = new String(raw, from, lineEnd - from, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int semicolon = size.indexOf(';');
+        try {
+            long length = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim()
+                    .toLowerCase(Locale.ROOT), 16);
+            return length < 0 ? -1 : length;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The data of complete chunks (RFC 9112 7.1), extensions ignored; stops at anything malformed. */
@@ -64,13 +109,8 @@ final class Bodies {
             if (lineEnd < 0) {
                 break;
             }
-            String size = new String(raw, at, lineEnd - at, java.nio.charset.StandardCharsets.ISO_8859_1);
-            int semicolon = size.indexOf(';');
-            long length;
-            try {
-                length = Long.parseLong((semicolon < 0 ? size : size.substring(0, semicolon)).trim()
-                        .toLowerCase(Locale.ROOT), 16);
-            } catch (NumberFormatException e) {
+            long length = chunkSize(raw, at, lineEnd);
+            if (length < 0) {
                 break;
             }
             int start = lineEnd + 2;

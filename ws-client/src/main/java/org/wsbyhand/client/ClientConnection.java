@@ -50,7 +50,8 @@ final class ClientConnection {
                 config.pongTimeout(), config.idleTimeout(), config.closeTimeout()));
         Outbound outbound = new Outbound(lock, connection, transport, client.counters(), budget, termination, clock,
                 config.maxOutboundBytes(), config.overflowPolicy(), name, deflate);
-        InetSocketAddress remote = new InetSocketAddress(request.host(), request.port());
+        // The peer the socket is connected to (through a proxy: the proxy), without another name lookup.
+        InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         ClientUpgradeRequest sent = new ClientUpgradeRequest(request.uri(), upgraded.handshake().request(),
                 request.subprotocols(), remote);
         CoreSession session = new CoreSession(new CoreSession.Identity(name, sent, upgraded.result().subprotocol(),

@@ -5,15 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocket;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.session.core.Transport;
 
 /**
- * A client session's {@link Transport} over its socket. At the end of a clean close the client
- * waits for the server to close TCP first (RFC 6455 7.1.1): it half-closes its side (a plain
- * socket; TLS has no half-close in the JDK), then reads and drops what is left until the server's
- * end of stream, for at most the close timeout and {@link #MAX_DRAIN_BYTES}, and only then closes.
+ * A client session's {@link Transport} over its socket. At the end of a session the client waits
+ * for the server to close TCP first (RFC 6455 7.1.1), so that the server, not the client, holds
+ * TIME_WAIT: it sends no FIN of its own but reads and drops what is left until the server's end of
+ * stream, for at most the close timeout and {@link #MAX_DRAIN_BYTES}, and only then closes.
  */
 final class ClientTransport implements Transport {
     /** The most bytes read and dropped while waiting for the server to close. */
@@ -52,9 +51,6 @@ final class ClientTransport implements Transport {
     @Override
     public void finish(Connection.TransportAction action, long nanos) {
         try {
-            if (!(socket instanceof SSLSocket)) {
-                socket.shutdownOutput();
-            }
             long deadline = System.nanoTime() + nanos;
             byte[] sink = new byte[4096];
             long drained = 0;

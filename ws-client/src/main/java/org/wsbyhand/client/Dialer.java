@@ -35,10 +35,18 @@ final class Dialer {
     }
 
     /**
-     * A connected socket for {@code request}, TLS done; its read timeout is what is left of
-     * {@code deadline} ({@link System#nanoTime()}).
+     * A stream ready for the opening handshake, and when that handshake must be done.
+     *
+     * @param socket the connected socket, tunnel and TLS done
+     * @param deadline the handshake deadline ({@link System#nanoTime()}), which started once TCP was connected
      */
-    Socket open(ClientRequest request, long deadline) throws WebSocketConnectException {
+    record Dialed(Socket socket, long deadline) {}
+
+    /**
+     * A connected socket for {@code request}, tunnel and TLS done within the handshake timeout,
+     * which starts once the TCP connection is made.
+     */
+    Dialed open(ClientRequest request) throws WebSocketConnectException {
         URI uri = request.uri();
         Optional<ProxySettings> proxy = config.proxyFromEnvironment()
                 ? ProxySettings.fromEnvironment(uri)
@@ -46,6 +54,7 @@ final class Dialer {
         String host = proxy.map(ProxySettings::host).orElse(request.host());
         int port = proxy.map(ProxySettings::port).orElse(request.port());
         Socket socket = connect(uri, host, port);
+        long deadline = System.nanoTime() + config.handshakeTimeout().toNanos();
         try {
             socket.setTcpNoDelay(true);
             timeout(socket, uri, deadline);
@@ -57,7 +66,7 @@ final class Dialer {
                 socket = tls(socket, request, deadline);
             }
             timeout(socket, uri, deadline);
-            return socket;
+            return new Dialed(socket, deadline);
         } catch (WebSocketConnectException e) {
             close(socket);
             throw e;

@@ -55,7 +55,8 @@ final class Upgrader {
         this.config = config;
     }
 
-    Outcome upgrade(Socket socket, ClientRequest request) throws IOException {
+    /** Runs the handshake; every read waits at most what is left of {@code deadline} ({@link System#nanoTime()}). */
+    Outcome upgrade(Socket socket, ClientRequest request, long deadline) throws IOException {
         URI uri = request.uri();
         ClientHandshake.Builder builder = ClientHandshake.builder(request.host()).resource(request.resource());
         if (uri.getPort() >= 0) {
@@ -78,6 +79,7 @@ final class Upgrader {
             byte[] buffer = new byte[READ_CHUNK];
             ByteBuffer view = ByteBuffer.wrap(buffer, 0, 0);
             while (!parser.isComplete()) {
+                timeout(socket, deadline);
                 int n = in.read(buffer);
                 if (n < 0) {
                     throw new WebSocketConnectException(Failure.IO, uri, "the server closed the connection "
@@ -96,7 +98,7 @@ final class Upgrader {
             if (isRedirect(status) && location.isPresent()) {
                 return new Redirect(status, location.get());
             }
-            byte[] body = Bodies.read(response, leftover, in, config.maxErrorBodyBytes());
+            byte[] body = Bodies.read(response, leftover, in, config.maxErrorBodyBytes(), () -> timeout(socket, deadline));
             throw new WebSocketConnectException(Failure.REJECTED, uri, "the server answered " + status + " "
                     + response.reason() + " instead of 101 Switching Protocols", null, status, body, null);
         } catch (SocketTimeoutException e) {
@@ -119,6 +121,16 @@ final class Upgrader {
             throw new WebSocketConnectException(Failure.INVALID_HANDSHAKE, uri, "invalid 101 answer: " + e.reason(),
                     e, 101, null, e.failure());
         }
+    }
+
+    /** A read may wait what is left of the deadline, so a server that trickles bytes cannot extend it. */
+    private static void timeout(Socket socket, long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException("handshake deadline passed");
+        }
+        socket.setSoTimeout((int) Math.clamp(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left), 1,
+                Integer.MAX_VALUE));
     }
 
     static boolean isRedirect(int status) {

@@ -60,6 +60,8 @@ public final class WebSocketClient implements AutoCloseable {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final ClientTimer timer;
     private final AtomicLong ids = new AtomicLong();
+    /** What runs when the client closes: the stop of each of its reconnecting connections. */
+    private final Set<Runnable> closeActions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     WebSocketClient(ClientConfig config) {
@@ -85,7 +87,8 @@ public final class WebSocketClient implements AutoCloseable {
      * @return the client, or null for a session a server opened
      */
     public static WebSocketClient of(Session session) {
-        return session instanceof CoreSession core && core.opener() instanceof WebSocketClient client ? client : null;
+        Session own = session instanceof TrackedSession tracked ? tracked.delegate() : session;
+        return own instanceof CoreSession core && core.opener() instanceof WebSocketClient client ? client : null;
     }
 
     /**
@@ -119,11 +122,11 @@ public final class WebSocketClient implements AutoCloseable {
         ClientRequest current = request;
         for (int redirects = 0; ; redirects++) {
             checkOpen();
-            long deadline = System.nanoTime() + config.handshakeTimeout().toNanos() + config.connectTimeout().toNanos();
-            Socket socket = dialer.open(current, deadline);
+            Dialer.Dialed dialed = dialer.open(current);
+            Socket socket = dialed.socket();
             Upgrader.Outcome outcome;
             try {
-                outcome = upgrader.upgrade(socket, current);
+                outcome = upgrader.upgrade(socket, current, dialed.deadline());
             } catch (IOException | RuntimeException e) {
                 Dialer.close(socket);
                 throw e;
@@ -161,11 +164,39 @@ public final class WebSocketClient implements AutoCloseable {
         Thread.ofVirtual().name("ws-client-connect").start(() -> {
             try {
                 future.complete(connect(request, handler));
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
         });
         return future;
+    }
+
+    /**
+     * Opens a connection that reconnects with backoff whenever its session ends or an attempt
+     * fails, until it is closed; returns at once, the attempts run on a virtual thread of its own.
+     * See {@link ReconnectingConnection} for the rules.
+     *
+     * @param request what to ask the server for, on every attempt
+     * @param handler the handler of every session; its {@code onOpen} runs again on each new one
+     * @param policy the delays between attempts and their limit
+     * @param listener what to tell about connecting, disconnecting, retrying and giving up
+     * @return the connection
+     * @throws IllegalStateException when the client is closed
+     */
+    public ReconnectingConnection connectReconnecting(ClientRequest request, WebSocketHandler handler,
+            ReconnectPolicy policy, ConnectionListener listener) {
+        return ReconnectingConnection.open(this, request, handler, policy, listener);
+    }
+
+    /** Runs {@code action} once when the client closes; false, and nothing kept, when it is closed already. */
+    boolean whenClosed(Runnable action) {
+        closeActions.add(action);
+        return !(closed && closeActions.remove(action)); // if close() took it, it runs
+    }
+
+    /** Forgets an action given to {@link #whenClosed}. */
+    void forgetWhenClosed(Runnable action) {
+        closeActions.remove(action);
     }
 
     private Session open(Socket socket, ClientRequest request, Upgrader.Upgraded upgraded, WebSocketHandler handler)
@@ -280,7 +311,11 @@ public final class WebSocketClient implements AutoCloseable {
 
     /** A session ended; idempotent. */
     void ended(ClientConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            synchronized (connections) {
+                connections.notifyAll();
+            }
+        }
     }
 
     /**
@@ -290,12 +325,20 @@ public final class WebSocketClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Runnable action : closeActions) {
+            if (closeActions.remove(action)) {
+                action.run();
+            }
+        }
         Collection<ClientConnection> open = List.copyOf(connections);
         open.forEach(ClientConnection::goingAway);
         long deadline = System.nanoTime() + 2 * config.closeTimeout().toNanos();
         try {
-            while (!connections.isEmpty() && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(10);
+            synchronized (connections) {
+                for (long left = deadline - System.nanoTime(); !connections.isEmpty() && left > 0;
+                        left = deadline - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(connections, left);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -89,11 +89,12 @@ public final class Connection {
         /** Keep reading and writing: the connection is open or waits for the peer's close frame. */
         KEEP_OPEN,
         /**
-         * A client after the closing handshake or a failure: shut down the output (TCP half-close)
-         * and wait for the server to close the transport, at most until the close deadline (see
-         * {@link #closeDeadlineStarted()}), then close it.
+         * A client after the closing handshake or a failure: wait for the server to close the
+         * transport first, at most until the close deadline (see {@link #closeDeadlineStarted()}),
+         * then close it. No half-close before: the side that sends the first FIN holds TIME_WAIT,
+         * and RFC 6455 7.1.1 wants that to be the server.
          */
-        SHUT_DOWN_OUTPUT,
+        AWAIT_SERVER_CLOSE,
         /**
          * Close the transport: a server after the closing handshake or a failure (it closes the TCP
          * connection first), or either side once the transport ended. A server may first half-close
@@ -686,7 +687,7 @@ public final class Connection {
      * What to do with the transport once every buffer from {@link #pollOutbound} is written,
      * following RFC 6455 section 7.1.1: {@link TransportAction#KEEP_OPEN} until {@link State#CLOSED};
      * then {@link TransportAction#CLOSE} for a server (it closes the TCP connection first) and
-     * {@link TransportAction#SHUT_DOWN_OUTPUT} for a client (it waits for the server to close); and
+     * {@link TransportAction#AWAIT_SERVER_CLOSE} for a client (it waits for the server to close); and
      * {@link TransportAction#CLOSE} for both once the transport ended ({@link Ending#TRANSPORT_ENDED},
      * or {@link #transportClosed()} called for any other reason).
      *
@@ -699,7 +700,7 @@ public final class Connection {
         if (role == Role.SERVER || ending == Ending.TRANSPORT_ENDED || transportEnded) {
             return TransportAction.CLOSE;
         }
-        return TransportAction.SHUT_DOWN_OUTPUT;
+        return TransportAction.AWAIT_SERVER_CLOSE;
     }
 
     /**

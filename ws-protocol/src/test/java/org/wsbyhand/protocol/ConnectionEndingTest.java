@@ -46,7 +46,7 @@ class ConnectionEndingTest {
 
     /** The action this side takes after a closing handshake or a failure (RFC 6455 7.1.1). */
     private static TransportAction afterTheEnd(Role role) {
-        return role == Role.SERVER ? TransportAction.CLOSE : TransportAction.SHUT_DOWN_OUTPUT;
+        return role == Role.SERVER ? TransportAction.CLOSE : TransportAction.AWAIT_SERVER_CLOSE;
     }
 
     private static void assertStillOpen(Connection connection) {
@@ -281,7 +281,7 @@ class ConnectionEndingTest {
             Connection client = connection(Role.CLIENT);
             receive(client, Peer.close(Role.CLIENT, 1000, ""));
             client.pollEvent();
-            assertEquals(TransportAction.SHUT_DOWN_OUTPUT, client.transportAction());
+            assertEquals(TransportAction.AWAIT_SERVER_CLOSE, client.transportAction());
             client.transportClosed(); // the server's FIN
             assertEquals(Ending.PEER_CLOSE, client.ending(), "the handshake had completed");
             assertEquals(TransportAction.CLOSE, client.transportAction());

@@ -522,7 +522,7 @@ final class ConnectionScript {
         } else if (role == Role.SERVER || transportClosed) {
             assertEquals(Connection.TransportAction.CLOSE, action, "transport action of a closed " + role);
         } else {
-            assertEquals(Connection.TransportAction.SHUT_DOWN_OUTPUT, action, "transport action of a closed client");
+            assertEquals(Connection.TransportAction.AWAIT_SERVER_CLOSE, action, "transport action of a closed client");
         }
         if (deflate == null) {
             assertFalse(connection.compresses(), "compresses without the extension");

@@ -41,8 +41,7 @@ public interface Transport {
      * (RFC 6455 7.1.1), waiting at most {@code nanos} for the peer, then close it for good.
      *
      * @param action {@link Connection.TransportAction#CLOSE} (a server: half-close, drain briefly, close) or
-     *     {@link Connection.TransportAction#SHUT_DOWN_OUTPUT} (a client: half-close and wait for the server to
-     *     close first)
+     *     {@link Connection.TransportAction#AWAIT_SERVER_CLOSE} (a client: wait for the server to close first)
      * @param nanos the longest wait for the peer
      */
     void finish(Connection.TransportAction action, long nanos);

@@ -84,7 +84,7 @@ public final class WebSocketClient implements AutoCloseable {
             flush();
             if (connection.transportAction() != Connection.TransportAction.KEEP_OPEN) {
                 // Closed: close frames went both ways, or the stream ended. RFC 6455 7.1.1 lets a
-                // client close now (SHUT_DOWN_OUTPUT would wait for the server to close first).
+                // client close now (AWAIT_SERVER_CLOSE would wait for the server to close first).
                 socket.close();
                 return null;
             }

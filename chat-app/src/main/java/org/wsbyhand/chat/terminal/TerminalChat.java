@@ -20,10 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.wsbyhand.client.ClientRequest;
+import org.wsbyhand.client.ConnectionListener;
+import org.wsbyhand.client.ReconnectPolicy;
+import org.wsbyhand.client.ReconnectingConnection;
 import org.wsbyhand.client.WebSocketClient;
 import org.wsbyhand.client.WebSocketConnectException;
 import org.wsbyhand.protocol.CloseCode;
@@ -40,12 +43,13 @@ import org.wsbyhand.session.WebSocketHandler;
  * <pre>TerminalChat URL NAME
  * java -cp chat-app/target/chat-app.jar org.wsbyhand.chat.terminal.TerminalChat ws://localhost:8080/ ada</pre>
  *
- * <p>When the connection drops (the server restarts, the network goes away) it connects again with
- * exponential backoff and jitter (0.5 s doubling up to 10 s), and prints only the messages of the new
- * history it has not shown yet. Lines typed while it is disconnected are not sent, and it says so.
- * At the end of input (Ctrl-D) it closes with 1000 and exits 0 once the server answered the close; 1
- * when it was not connected then or the close went wrong; 2 when the first connection fails; 64 for
- * a wrong command line.
+ * <p>When the connection drops (the server restarts, the network goes away) ws-client's
+ * {@link ReconnectingConnection} connects again with exponential backoff and jitter (0.5 s doubling up
+ * to 10 s), and of the history the server sends again it prints only the messages it has not shown
+ * yet. Lines typed while it is disconnected are not sent, and it says so. At the end of input (Ctrl-D)
+ * it closes with 1000 and exits 0 once the server answered the close; 1 when it was not connected then
+ * or the close went wrong; 2 when the first attempt fails (no retries before the first session); 64
+ * for a wrong command line.
  */
 public final class TerminalChat {
     static final int EXIT_OK = 0;
@@ -54,6 +58,13 @@ public final class TerminalChat {
     static final int EXIT_USAGE = 64;
     static final String USAGE = "usage: TerminalChat URL NAME   (e.g. TerminalChat ws://localhost:8080/ ada)";
     static final String SUBPROTOCOL = "chat.v2";
+
+    /** ws-client's backoff with jitter, from 0.5 s doubling up to 10 s, as the web page does; never gives up. */
+    static final ReconnectPolicy RECONNECT = ReconnectPolicy.defaults().withMaxDelay(Duration.ofSeconds(10));
+    /** The longest wait for the first attempt: the client's connect and handshake timeouts, and some. */
+    private static final Duration FIRST_WAIT = Duration.ofSeconds(60);
+    /** The longest wait at the end for the close: an attempt under way is cut short, then the handshake. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,26 +96,31 @@ public final class TerminalChat {
         String name = args[1].strip();
         // No idle timeout: a quiet room is not a dead connection (the heartbeat finds those).
         try (WebSocketClient client = WebSocketClient.builder().idleTimeout(Duration.ZERO).build()) {
-            KeepConnected chat;
-            try {
-                chat = KeepConnected.open(client, request, new Room(out, err), err);
-            } catch (IOException e) {
-                String status = e instanceof WebSocketConnectException c
-                        ? c.failure() + (c.status() > 0 ? " " + c.status() : "") + ": " : "";
-                err.println("terminal-chat: cannot connect: " + status + e.getMessage());
+            Status status = new Status(request.uri(), name, err);
+            ReconnectingConnection chat = client.connectReconnecting(request, new Room(out, err), RECONNECT, status);
+            Optional<String> failure = status.firstOutcome();
+            if (failure.isPresent()) {
+                chat.close();
+                err.println("terminal-chat: cannot connect: " + failure.get());
                 return EXIT_CONNECT_FAILED;
             }
-            err.println("* connected to " + request.uri() + " as " + name + "; type to chat, Ctrl-D to leave");
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
-                    if (!line.isBlank() && !chat.send(post(name, line))) {
+                    String post = post(name, line);
+                    if (!line.isBlank() && !chat.current().map(session -> session.sendText(post)).orElse(false)) {
                         err.println("* not connected: not sent");
                     }
                 }
             } catch (IOException e) {
                 err.println("terminal-chat: cannot read input: " + e.getMessage());
             }
-            return chat.close() ? EXIT_OK : EXIT_NOT_CLOSED_CLEANLY;
+            boolean connected = chat.current().isPresent();
+            chat.close(); // 1000, and no more reconnecting
+            return connected && chat.awaitClosed(CLOSE_WAIT) && status.closedCleanly() ? EXIT_OK
+                    : EXIT_NOT_CLOSED_CLEANLY;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_NOT_CLOSED_CLEANLY;
         }
     }
 
@@ -181,181 +197,74 @@ public final class TerminalChat {
     }
 
     /**
-     * Keeps a session to the chat open: when it ends without our asking, connects again after a
-     * delay that doubles from 0.5 s up to 10 s, less up to half of it at random (so that the clients
-     * of a restarted server do not all come back at the same instant), until {@link #close()}.
-     *
-     * <p>The example's own, written before ws-client had a reconnecting connection; the handler
-     * runs every session in turn.
+     * The connection's state on standard error, from ws-client's {@link ReconnectingConnection}: the
+     * first outcome (connected, or why not), a drop, each retry.
      */
-    static final class KeepConnected {
-        static final Duration FIRST_DELAY = Duration.ofMillis(500);
-        static final Duration MAX_DELAY = Duration.ofSeconds(10);
-        /** The longest {@link #close()} waits: an attempt under way, then the close handshake. */
-        private static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
-
-        /** How a session ended. */
-        private record Ending(CloseCode code, String reason, Throwable error) {
-            boolean clean() {
-                return error == null && (code.equals(CloseCode.NORMAL_CLOSURE) || code.equals(CloseCode.GOING_AWAY)
-                        || code.equals(CloseCode.NO_STATUS_RECEIVED));
-            }
-
-            @Override
-            public String toString() {
-                return code + (reason.isEmpty() ? "" : ": " + reason) + (error == null ? "" : " (" + error + ")");
-            }
-        }
-
-        private final WebSocketClient client;
-        private final ClientRequest request;
-        private final WebSocketHandler handler;
+    static final class Status implements ConnectionListener {
+        private final URI uri;
+        private final String name;
         private final PrintStream err;
-        private final CountDownLatch closing = new CountDownLatch(1);
-        private volatile Session session; // null while disconnected
-        private volatile CompletableFuture<Ending> ended;
-        private volatile boolean closedCleanly;
-        private Thread keeper;
+        /** Empty once the first session is open; the failure when the first attempt failed. */
+        private final CompletableFuture<Optional<String>> first = new CompletableFuture<>();
+        private volatile CloseCode lastClose;
 
-        private KeepConnected(WebSocketClient client, ClientRequest request, WebSocketHandler handler,
-                PrintStream err) {
-            this.client = client;
-            this.request = request;
-            this.handler = handler;
+        Status(URI uri, String name, PrintStream err) {
+            this.uri = uri;
+            this.name = name;
             this.err = err;
         }
 
-        /** Connects once (a failure is thrown: no retries before the first session) and keeps it so. */
-        static KeepConnected open(WebSocketClient client, ClientRequest request, WebSocketHandler handler,
-                PrintStream err) throws IOException {
-            KeepConnected connection = new KeepConnected(client, request, handler, err);
-            connection.connect();
-            Optional<String> subprotocol = connection.session.subprotocol();
-            if (!subprotocol.equals(Optional.of(SUBPROTOCOL))) {
-                connection.session.close(CloseCode.NORMAL_CLOSURE, "");
-                throw new IOException("the server does not speak " + SUBPROTOCOL + " (it chose "
-                        + subprotocol.orElse("no subprotocol") + ")");
-            }
-            connection.keeper = Thread.ofVirtual().name("chat-reconnect").start(connection::keep);
-            return connection;
-        }
-
-        /** Sends on the current session; false while disconnected. */
-        boolean send(String text) {
-            Session current = session;
-            return current != null && current.sendText(text);
-        }
-
-        /**
-         * Closes with 1000 and stops reconnecting; returns whether the server answered the close
-         * (false when it was not connected at the time).
-         */
-        boolean close() {
-            closing.countDown();
-            Session current = session;
-            if (current != null) {
-                current.close(CloseCode.NORMAL_CLOSURE, "");
-            }
+        /** Waits for the first attempt: empty when it opened a session, else what went wrong. */
+        Optional<String> firstOutcome() throws InterruptedException {
             try {
-                return keeper.join(CLOSE_WAIT) && closedCleanly;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+                return first.get(FIRST_WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.of("no answer within " + FIRST_WAIT.toSeconds() + " s");
             }
         }
 
-        private void connect() throws IOException {
-            CompletableFuture<Ending> end = new CompletableFuture<>();
-            Session opened = client.connect(request, new Tracked(handler, end));
-            ended = end;
-            session = opened;
+        /** Whether the last session ended with 1000 or 1001 (or 1005, a close answered without a code). */
+        boolean closedCleanly() {
+            CloseCode code = lastClose;
+            return code != null && (code.equals(CloseCode.NORMAL_CLOSURE) || code.equals(CloseCode.GOING_AWAY)
+                    || code.equals(CloseCode.NO_STATUS_RECEIVED));
         }
 
-        /** The keeper thread: waits for the session to end, then reconnects, until {@link #close()}. */
-        private void keep() {
-            try {
-                while (true) {
-                    Ending ending = ended.join();
-                    session = null;
-                    if (closing.getCount() == 0) {
-                        closedCleanly = ending.clean();
-                        return;
-                    }
-                    err.println("* disconnected: " + ending + "; reconnecting");
-                    if (!reconnect()) {
-                        return;
-                    }
-                    if (closing.getCount() == 0) {
-                        session.close(CloseCode.NORMAL_CLOSURE, ""); // close() came while connecting
-                    } else {
-                        err.println("* connected again");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        @Override
+        public void onConnected(Session session, int attempt) {
+            if (!session.subprotocol().equals(Optional.of(SUBPROTOCOL))) {
+                first.complete(Optional.of("the server does not speak " + SUBPROTOCOL));
+                session.close(); // 1000 from the application: no reconnect
+            } else if (first.complete(Optional.empty())) {
+                err.println("* connected to " + uri + " as " + name
+                        + "; type to chat, Ctrl-D to leave");
+            } else {
+                err.println("* connected again");
             }
         }
 
-        /** Tries until connected (true) or closing (false). */
-        private boolean reconnect() throws InterruptedException {
-            Duration delay = FIRST_DELAY;
-            while (true) {
-                long millis = delay.toMillis();
-                if (closing.await(millis - ThreadLocalRandom.current().nextLong(millis / 2 + 1), TimeUnit.MILLISECONDS)) {
-                    return false;
-                }
-                try {
-                    connect();
-                    return true;
-                } catch (IOException e) {
-                    String failure = e instanceof WebSocketConnectException c ? c.failure().toString() : e.toString();
-                    err.println("* cannot connect (" + failure + "); trying again");
-                    Duration doubled = delay.multipliedBy(2);
-                    delay = doubled.compareTo(MAX_DELAY) < 0 ? doubled : MAX_DELAY;
-                }
-            }
+        @Override
+        public void onDisconnected(CloseCode code, String reason) {
+            lastClose = code;
+            err.println("* disconnected: " + code + (reason.isEmpty() ? "" : ": " + Room.printable(reason, false)));
         }
 
-        /** Hands every call on to the chat's handler and records how its session ended. */
-        private static final class Tracked implements WebSocketHandler {
-            private final WebSocketHandler handler;
-            private final CompletableFuture<Ending> end;
-            private Throwable error; // the session's callbacks run one at a time, on its own thread
-
-            Tracked(WebSocketHandler handler, CompletableFuture<Ending> end) {
-                this.handler = handler;
-                this.end = end;
+        @Override
+        public void onRetryScheduled(int attempt, Duration delay, Throwable cause) {
+            String why = cause instanceof WebSocketConnectException c
+                    ? c.failure() + (c.status() > 0 ? " " + c.status() : "") + ": " + c.getMessage()
+                    : String.valueOf(cause);
+            if (first.complete(Optional.of(why))) {
+                return; // the first attempt failed: no retries, run() says why and exits
             }
+            err.printf("* reconnecting in %.1f s (attempt %d%s)%n", delay.toMillis() / 1000.0, attempt,
+                    cause instanceof WebSocketConnectException c ? ": " + c.failure() : "");
+        }
 
-            @Override
-            public void onOpen(Session session) {
-                handler.onOpen(session);
-            }
-
-            @Override
-            public void onText(Session session, String text) {
-                handler.onText(session, text);
-            }
-
-            @Override
-            public void onBinary(Session session, byte[] data) {
-                handler.onBinary(session, data);
-            }
-
-            @Override
-            public void onError(Session session, Throwable error) {
-                this.error = error;
-                handler.onError(session, error);
-            }
-
-            @Override
-            public void onClose(Session session, CloseCode code, String reason) {
-                try {
-                    handler.onClose(session, code, reason);
-                } finally {
-                    end.complete(new Ending(code, reason, error));
-                }
-            }
+        @Override
+        public void onGaveUp(int attempts, Throwable lastFailure) {
+            first.complete(Optional.of(String.valueOf(lastFailure)));
+            err.println("* gave up after " + attempts + " attempts: " + lastFailure);
         }
     }
 }

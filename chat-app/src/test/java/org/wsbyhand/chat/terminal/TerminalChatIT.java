@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.chat.ChatApp;
 import org.wsbyhand.chat.ChatConfig;
 import org.wsbyhand.chat.InMemoryMessageStore;
+import org.wsbyhand.server.WebSocketServer;
+import org.wsbyhand.session.WebSocketHandler;
 
 /**
  * {@link TerminalChat} against the chat app's own server ({@link ChatApp}, on loopback), each client run
@@ -136,11 +138,20 @@ class TerminalChatIT {
     }
 
     @Test
-    void aConnectionThatCannotOpenOrAWrongCommandLineEndsAtOnce() throws Exception {
+    void aFirstConnectionThatFailsOrAWrongCommandLineEndsAtOnce() throws Exception {
         startApp(0);
         Terminal refused = new Terminal();
         assertEquals(TerminalChat.EXIT_CONNECT_FAILED, refused.run(TerminalChat::run, url() + "not/here", "ada"));
         assertTrue(refused.err.text().contains("chat: cannot connect: REJECTED 404"), refused.err.text());
+
+        try (WebSocketServer other = WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
+                .route("/", new WebSocketHandler() {}).build()) {
+            other.start();
+            Terminal wrong = new Terminal();
+            assertEquals(TerminalChat.EXIT_CONNECT_FAILED,
+                    wrong.run(TerminalChat::run, "ws://127.0.0.1:" + other.port() + "/", "ada"));
+            assertTrue(wrong.err.text().contains("the server does not speak chat.v2"), wrong.err.text());
+        }
 
         Terminal usage = new Terminal();
         assertEquals(TerminalChat.EXIT_USAGE, usage.run(TerminalChat::run, url()));

@@ -169,8 +169,9 @@ public final class WsCat {
             // 1005: the server answered our close without a code, which completes it all the same.
             boolean clean = error == null && (code.equals(CloseCode.NORMAL_CLOSURE)
                     || code.equals(CloseCode.GOING_AWAY) || (weClose && code.equals(CloseCode.NO_STATUS_RECEIVED)));
-            err.println("wscat: closed" + (weClose ? "" : " by the server") + ": " + code
-                    + (reason.isEmpty() ? "" : ": " + reason));
+            String how = error != null ? "closed after the failure" : weClose ? "closed"
+                    : code.equals(CloseCode.ABNORMAL_CLOSURE) ? "connection lost" : "closed by the server";
+            err.println("wscat: " + how + ": " + code + (reason.isEmpty() ? "" : ": " + reason));
             out.flush();
             ended.complete(clean ? EXIT_OK : EXIT_CLOSED_BADLY);
         }

@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.handshake.AcceptKey;
 import org.wsbyhand.server.ServerBuilder;
 import org.wsbyhand.server.WebSocketServer;
 import org.wsbyhand.session.Session;
@@ -120,6 +128,36 @@ class WsCatIT {
         assertEquals(WsCat.EXIT_CLOSED_BADLY, terminal.exitStatus(exit), terminal.err.text());
         String err = terminal.err.text();
         assertTrue(err.contains("1011") && err.contains("database on fire"), err);
+    }
+
+    @Test
+    void exitsWithAFailureWhenTheConnectionDropsWithoutAClose() throws Exception {
+        // A server that accepts the upgrade and then closes TCP without a close frame: 1006.
+        try (ServerSocket dropper = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket socket = dropper.accept()) {
+                    BufferedReader head = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String key = "";
+                    for (String line; (line = head.readLine()) != null && !line.isEmpty(); ) {
+                        if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+                            key = line.substring(line.indexOf(':') + 1).strip();
+                        }
+                    }
+                    socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + AcceptKey.of(key) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    socket.shutdownOutput(); // the end of the stream, then wait for the client to close
+                    socket.setSoTimeout((int) Terminal.WAIT.toMillis());
+                    socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the test fails on WsCat's side
+                }
+            });
+            int status = terminal.run(WsCat::run, "ws://127.0.0.1:" + dropper.getLocalPort() + "/");
+            assertEquals(WsCat.EXIT_CLOSED_BADLY, status, terminal.err.text());
+            assertTrue(terminal.err.text().contains("1006"), terminal.err.text());
+        }
     }
 
     @Test

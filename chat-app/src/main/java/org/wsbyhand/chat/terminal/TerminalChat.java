@@ -233,11 +233,13 @@ public final class TerminalChat {
         @Override
         public void onConnected(Session session, int attempt) {
             if (!session.subprotocol().equals(Optional.of(SUBPROTOCOL))) {
-                first.complete(Optional.of("the server does not speak " + SUBPROTOCOL));
+                String why = "the server does not speak " + SUBPROTOCOL;
+                if (!first.complete(Optional.of(why))) {
+                    err.println("* " + why + " any more: not reconnecting");
+                }
                 session.close(); // 1000 from the application: no reconnect
             } else if (first.complete(Optional.empty())) {
-                err.println("* connected to " + uri + " as " + name
-                        + "; type to chat, Ctrl-D to leave");
+                err.println("* connected to " + uri + " as " + name + "; type to chat, Ctrl-D to leave");
             } else {
                 err.println("* connected again");
             }

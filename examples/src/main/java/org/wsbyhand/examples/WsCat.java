@@ -245,10 +245,7 @@ public final class WsCat {
         }
 
         WebSocketClient client() {
-            ClientBuilder builder = WebSocketClient.builder()
-                    .compression(compression)
-                    // A terminal may wait for input for hours; the heartbeat still finds a dead server.
-                    .idleTimeout(Duration.ZERO);
+            ClientBuilder builder = WebSocketClient.builder().compression(compression);
             if (insecure) {
                 builder.dangerouslyTrustAnyCertificate();
             }

@@ -94,8 +94,7 @@ public final class TerminalChat {
             return EXIT_USAGE;
         }
         String name = args[1].strip();
-        // No idle timeout: a quiet room is not a dead connection (the heartbeat finds those).
-        try (WebSocketClient client = WebSocketClient.builder().idleTimeout(Duration.ZERO).build()) {
+        try (WebSocketClient client = WebSocketClient.builder().build()) {
             Status status = new Status(request.uri(), name, err);
             ReconnectingConnection chat = client.connectReconnecting(request, new Room(out, err), RECONNECT, status);
             Optional<String> failure = status.firstOutcome();

@@ -32,7 +32,8 @@ class ReadmeSamplesTest {
             "server-app/src/main/java/com/example/app/ChatRoom.java",
             "server-app/src/main/java/com/example/app/ChatServer.java",
             "server-jpms/src/main/java/module-info.java",
-            "protocol-client/src/main/java/com/example/client/WebSocketClient.java");
+            "protocol-client/src/main/java/com/example/client/WebSocketClient.java",
+            "client-app/src/main/java/com/example/client/EchoClient.java");
 
     private static final Pattern MARKED_BLOCK = Pattern.compile(
             "<!-- sample: (\\S+) -->\\n```[a-z]*\\n(.*?)```\\n", Pattern.DOTALL);

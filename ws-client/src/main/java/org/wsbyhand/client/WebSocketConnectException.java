@@ -39,10 +39,15 @@ public final class WebSocketConnectException extends IOException {
         IO
     }
 
+    /** The step that failed. */
     private final Failure failure;
+    /** The URI of the attempt. */
     private final URI uri;
+    /** The HTTP status answered, or 0 when there was none. */
     private final int status;
+    /** The start of the answer's body, empty when there was none. */
     private final byte[] body;
+    /** The opening handshake rule the server broke, or null. */
     private final HandshakeFailure handshakeFailure;
 
     /**

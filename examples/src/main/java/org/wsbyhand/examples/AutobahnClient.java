@@ -14,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.wsbyhand.client.WebSocketClient;
 import org.wsbyhand.protocol.CloseCode;
 import org.wsbyhand.protocol.Limits;
@@ -35,8 +33,8 @@ import org.wsbyhand.session.WebSocketHandler;
  * {@code /runCase?case=N&agent=AGENT} and echoes until the suite closes, waiting (at most the case
  * timeout, default 600 s: the suite's own longest case limit is 480 s) for the session to end
  * before the next case; after each case it asks {@code /getCaseInfo} and {@code /getCaseStatus}
- * for the case's id and the suite's verdict and prints them. At the end it asks
- * {@code /updateReports?agent=AGENT}, which writes {@code reports/clients/index.json} and
+ * for the case's id, description and the suite's verdict, and prints the id and verdict. At the
+ * end it asks {@code /updateReports?agent=AGENT}, which writes {@code reports/clients/index.json} and
  * {@code index.html} where the suite runs.
  *
  * <p>Exit status 0 when every case ran, 1 when one did not (it says which and why), 2 on a usage
@@ -62,18 +60,17 @@ public final class AutobahnClient {
     /** The agent name when none is given. */
     static final String DEFAULT_AGENT = "ws-by-hand-client";
 
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern BEHAVIOR = Pattern.compile("\"behavior\"\\s*:\\s*\"([^\"]*)\"");
 
     /**
      * One case as this client saw it.
      *
      * @param number the case's number in the suite's list (1-based)
      * @param id the suite's case id such as {@code 9.1.6}, or null when it did not say
+     * @param description what the case does, in the suite's words, or null when it did not say
      * @param behavior the suite's verdict on the case (OK, NON-STRICT, FAILED, ...), or null when unknown
      * @param problem why the case counts as not run, or null when it ran
      */
-    public record Outcome(int number, String id, String behavior, String problem) {
+    public record Outcome(int number, String id, String description, String behavior, String problem) {
         /**
          * Whether the case ran (see the class comment).
          *
@@ -176,14 +173,16 @@ public final class AutobahnClient {
         } catch (IOException e) {
             problem = "the connection did not open: " + e.getMessage();
         }
-        String id = find(ID, query("/getCaseInfo?case=" + n).text());
+        Map<?, ?> info = object(query("/getCaseInfo?case=" + n).text());
         // Answered once the suite has filed the case's result, which it does when the case's connection is gone.
-        String behavior = find(BEHAVIOR, query("/getCaseStatus?case=" + n + "&agent=" + encode(agent)).text());
+        Map<?, ?> status = object(query("/getCaseStatus?case=" + n + "&agent=" + encode(agent)).text());
+        String behavior = status.get("behavior") instanceof String b ? b : null;
         if (problem != null && problem.startsWith("the connection did not open") && behavior != null
                 && ConformanceReport.PASSING.contains(behavior)) {
             problem = null; // the suite expected it not to open
         }
-        return new Outcome(n, id, behavior, problem);
+        return new Outcome(n, info.get("id") instanceof String id ? id : null,
+                info.get("description") instanceof String d ? d : null, behavior, problem);
     }
 
     /**
@@ -229,12 +228,16 @@ public final class AutobahnClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private static String find(Pattern pattern, String text) {
-        if (text == null) {
-            return null;
+    /** A JSON object the suite sent, or an empty map when it sent none or something else. */
+    private static Map<?, ?> object(String json) {
+        if (json == null) {
+            return Map.of();
         }
-        Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : null;
+        try {
+            return ConformanceReport.Json.parse(json) instanceof Map<?, ?> map ? map : Map.of();
+        } catch (IOException e) {
+            return Map.of();
+        }
     }
 
     /** Echoes every message back as received (or, for queries, keeps the first text) and tells when the session ended. */

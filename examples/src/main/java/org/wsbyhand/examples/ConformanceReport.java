@@ -27,8 +27,8 @@ import java.util.TreeMap;
  *     --servers /tmp/ab/reports/servers/index.json --servers-note "..." --commit abc1234</pre>
  *
  * <p>Each {@code --…-note} says how that run went (its date, the suite's options, the load on the
- * machine); {@code --commit} names the code that was tested (default: {@code git describe} of the
- * working directory). Either input may be left out.
+ * machine); {@code --note} describes the machine; {@code --commit} names the code that was tested
+ * (default: {@code git describe} of the working directory). Either input may be left out.
  *
  * <p>Java rather than a script beside the suite: {@code AutobahnClientIT} reads the same
  * {@code index.json} with {@link #read(Path)}, so the test and the page agree on what a result is,
@@ -139,10 +139,11 @@ public final class ConformanceReport {
      *
      * @param runs per heading ("Client", "Server"): the note on the run and its master report
      * @param commit the code that was tested
+     * @param note the machine and its state during the runs, in Markdown (may be empty)
      * @param generated when the page was made
      * @return the Markdown
      */
-    static String render(Map<String, Run> runs, String commit, ZonedDateTime generated) {
+    static String render(Map<String, Run> runs, String commit, String note, ZonedDateTime generated) {
         StringBuilder md = new StringBuilder();
         md.append("# Autobahn|Testsuite conformance\n\n");
         md.append("Results of [Autobahn|Testsuite](https://github.com/crossbario/autobahn-testsuite) (the Python 3 port in "
@@ -157,6 +158,9 @@ public final class ConformanceReport {
         md.append("| Verdicts | OK, NON-STRICT and INFORMATIONAL pass; UNIMPLEMENTED, FAILED, WRONG CODE and UNCLEAN "
                 + "do not. Each case has a verdict on its messages (`behavior`) and one on its closing handshake "
                 + "(`behaviorClose`); the tables count `behavior`, the last column the cases whose close was not OK. |\n\n");
+        if (!note.isBlank()) {
+            md.append(note.strip()).append("\n\n");
+        }
         runs.forEach((heading, run) -> {
             md.append("## ").append(heading).append("\n\n");
             if (!run.note().isBlank()) {
@@ -167,29 +171,45 @@ public final class ConformanceReport {
         md.append("""
                 ## How to regenerate
 
-                The suite's own instructions are in `shared/autobahn-testsuite/HOW-TO-RUN.md`. Pass `-u 0` in
-                `fuzzingserver` mode, or the suite also opens a web server on port 8080 of every interface.
+                The suite's own instructions are in `shared/autobahn-testsuite/HOW-TO-RUN.md`; run it in a scratch
+                directory outside the repository (it writes `reports/` where it runs). The commands use the options of the
+                runs above.
 
-                Client (`ws-client` driven by `AutobahnClient`): start the suite with a `fuzzingserver.json` whose
-                `url` is `ws://127.0.0.1:9001`, then run every case.
+                **Client.** Start the suite in `fuzzingserver` mode (`-u 0`: without it the suite also serves a web
+                page on port 8080 of every interface), then run every case with `AutobahnClient` from the
+                repository root:
 
                 ```sh
-                PYTHONPATH=../shared/autobahn-testsuite timeout 2h /usr/bin/python3 -m autobahntestsuite.wstest \\
+                cat > fuzzingserver.json <<'JSON'
+                {"url": "ws://127.0.0.1:9001", "outdir": "./reports/clients",
+                 "options": {"closeHandshakeTimeout": 10, "openHandshakeTimeout": 30},
+                 "cases": ["*"], "exclude-cases": [], "exclude-agent-cases": {}}
+                JSON
+                PYTHONPATH=/path/to/shared/autobahn-testsuite timeout 3h /usr/bin/python3 -m autobahntestsuite.wstest \\
                     -m fuzzingserver -u 0 -s fuzzingserver.json &
-                timeout 100m mvn -q -pl examples -am -DskipTests package exec:exec -Dexample=AutobahnClient \\
+                timeout 150m mvn -q -pl examples -am -DskipTests package exec:exec -Dexample=AutobahnClient \\
                     -Dport=ws://127.0.0.1:9001
                 ```
 
-                Server (`ws-server`'s `EchoServer`): start it (`mvn -q -pl examples -am -DskipTests package exec:exec`,
-                port 9001), then run the suite in `fuzzingclient` mode with a `spec.json` whose server is
-                `ws://127.0.0.1:9001` and whose `outdir` is `./reports/servers`.
+                **Server.** Start `EchoServer` (`mvn -q -pl examples -am -DskipTests package exec:exec`, port 9001),
+                then run the suite in `fuzzingclient` mode with this `spec.json`:
 
-                Then, from the repository root:
+                ```json
+                {"outdir": "./reports/servers",
+                 "servers": [{"agent": "ws-by-hand-server", "url": "ws://127.0.0.1:9001"}],
+                 "options": {"closeHandshakeTimeout": 10, "serverConnectionDropTimeout": 10, "openHandshakeTimeout": 30},
+                 "cases": ["*"], "exclude-cases": [], "exclude-agent-cases": {}}
+                ```
+
+                In either mode this port of the suite writes `index.json` and `index.html`, then stops at the first
+                per-case report it cannot serialize (7.3.3's): `/updateReports` is never answered and `fuzzingclient`
+                does not exit, so stop it once `index.json` is written. Then, from the repository root:
 
                 ```sh
                 java -cp examples/target/classes org.wsbyhand.examples.ConformanceReport --out docs/conformance.md \\
-                    --clients reports/clients/index.json --clients-note "..." \\
-                    --servers reports/servers/index.json --servers-note "..."
+                    --clients /path/to/reports/clients/index.json --clients-note "..." \\
+                    --servers /path/to/reports/servers/index.json --servers-note "..." \\
+                    --note "the machine and its load" --commit "$(git rev-parse --short HEAD)"
                 ```
                 """);
         return md.toString();
@@ -238,7 +258,8 @@ public final class ConformanceReport {
             md.append("Every case is OK, its close too.\n\n");
             return;
         }
-        md.append("Cases not OK (").append(notOk.size()).append("):\n\n| case | behavior | behaviorClose | peer's close code |\n|---|---|---|---|\n");
+        md.append("Cases not OK (").append(notOk.size()).append("):\n\n")
+                .append("| case | behavior | behaviorClose | peer's close code |\n|---|---|---|---|\n");
         for (Map.Entry<String, Result> e : notOk) {
             Result r = e.getValue();
             md.append("| ").append(e.getKey()).append(" | ").append(r.behavior()).append(" | ").append(r.behaviorClose())
@@ -262,7 +283,8 @@ public final class ConformanceReport {
     /**
      * Writes the page; see the class comment for the arguments.
      *
-     * @param args {@code --out FILE [--clients INDEX --clients-note TEXT] [--servers INDEX --servers-note TEXT] [--commit C]}
+     * @param args {@code --out FILE [--clients INDEX --clients-note TEXT] [--servers INDEX --servers-note TEXT]
+     *     [--commit C] [--note TEXT]}
      * @throws IOException when a report cannot be read or the page written
      * @throws InterruptedException when interrupted while asking git
      */
@@ -277,7 +299,7 @@ public final class ConformanceReport {
         if (args.length % 2 != 0 || !options.containsKey("out")
                 || !(options.containsKey("clients") || options.containsKey("servers"))) {
             System.err.println("usage: ConformanceReport --out FILE [--clients INDEX [--clients-note TEXT]] "
-                    + "[--servers INDEX [--servers-note TEXT]] [--commit COMMIT]");
+                    + "[--servers INDEX [--servers-note TEXT]] [--commit COMMIT] [--note TEXT]");
             System.exit(2);
         }
         Map<String, Run> runs = new LinkedHashMap<>();
@@ -291,7 +313,8 @@ public final class ConformanceReport {
         }
         String commit = options.containsKey("commit") ? options.get("commit") : describe();
         Path out = Path.of(options.get("out"));
-        Files.writeString(out, render(runs, commit, ZonedDateTime.now(ZoneOffset.UTC)), StandardCharsets.UTF_8);
+        Files.writeString(out, render(runs, commit, options.getOrDefault("note", ""),
+                ZonedDateTime.now(ZoneOffset.UTC)), StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
     }
 

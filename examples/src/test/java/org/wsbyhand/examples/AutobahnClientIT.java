@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,10 +101,14 @@ class AutobahnClientIT {
             assertTrue(notRun.isEmpty(), "every case ran: " + notRun);
 
             Map<String, ConformanceReport.Result> results = awaitReport(reports.resolve("index.json"), outcomes.size());
+            Map<String, String> descriptions = new HashMap<>();
+            outcomes.forEach(o -> descriptions.put(o.id(), o.description()));
             List<String> failed = new ArrayList<>();
             results.forEach((id, result) -> {
                 if (!result.passed()) {
-                    failed.add(id + " " + result.behavior() + "/" + result.behaviorClose() + why(reports, id));
+                    failed.add(id + " " + result.behavior() + "/" + result.behaviorClose() + " (" + descriptions.get(id)
+                            + "; " + (result.remoteCloseCode() == null ? "no close code from the client"
+                            : "the client's close code " + result.remoteCloseCode()) + ")" + why(reports, id));
                 }
             });
             assertTrue(failed.isEmpty(), failed.size() + " cases did not pass:\n" + String.join("\n", failed));
@@ -183,21 +188,26 @@ class AutobahnClientIT {
         return fail("the suite's report did not come to hold all " + cases + " cases within 60 s: " + last);
     }
 
-    /** The suite's own words on a case (its per-case report, when this port managed to write it). */
+    /**
+     * The suite's own words on a case, from its per-case report. This port of the suite often cannot
+     * write one (HOW-TO-RUN.md): when a report holds bytes, the file stays empty and the reports of
+     * later cases are not written at all.
+     */
     private static String why(Path reports, String id) {
         Path report = reports.resolve(AGENT.replace('-', '_') + "_case_" + id.replace('.', '_') + ".json");
+        String text;
         try {
-            Matcher reason = Pattern.compile("\"(wasNotCleanReason|result|resultClose)\":\\s*(\"[^\"]*\"|null)")
-                    .matcher(Files.readString(report));
-            StringBuilder found = new StringBuilder();
-            while (reason.find()) {
-                found.append(", ").append(reason.group(1)).append('=').append(reason.group(2));
-            }
-            return found.toString();
+            text = Files.readString(report);
         } catch (IOException e) {
-            // This port of the suite stops writing per-case reports at the first it cannot serialize
-            // (7.3.3, see HOW-TO-RUN.md), so later cases have none: their verdicts are in index.json.
-            return " (no per-case report to quote: " + e + ")";
+            return ": no per-case report (" + e + "); the suite stops writing them at the first it cannot serialize";
         }
+        Matcher reason = Pattern.compile("\"(wasNotCleanReason|result|resultClose)\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|null)")
+                .matcher(text);
+        StringBuilder found = new StringBuilder();
+        while (reason.find()) {
+            found.append(found.isEmpty() ? ": " : ", ").append(reason.group(1)).append('=').append(reason.group(2));
+        }
+        return found.isEmpty() ? ": the suite could not serialize its per-case report (" + report.getFileName() + " is "
+                + (text.isBlank() ? "empty" : "without a result") + ")" : found.toString();
     }
 }

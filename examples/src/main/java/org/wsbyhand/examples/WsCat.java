@@ -19,6 +19,7 @@ import org.wsbyhand.client.ClientRequest;
 import org.wsbyhand.client.WebSocketClient;
 import org.wsbyhand.client.WebSocketConnectException;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.handshake.Headers;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.WebSocketHandler;
 
@@ -181,7 +182,7 @@ public final class WsCat {
     record Options(ClientRequest request, Duration waitAtEnd, boolean insecure, boolean compression) {
         static Options parse(String... args) {
             String url = null;
-            List<ClientRequest.Header> headers = new ArrayList<>();
+            List<Headers.Field> headers = new ArrayList<>();
             List<String> subprotocols = new ArrayList<>();
             Duration wait = Duration.ZERO;
             boolean insecure = false;
@@ -206,7 +207,7 @@ public final class WsCat {
             }
             // ClientRequest checks the rest: a ws:// or wss:// URI, header names and values, tokens.
             ClientRequest.Builder request = ClientRequest.to(URI.create(url));
-            for (ClientRequest.Header header : headers) {
+            for (Headers.Field header : headers) {
                 if (header.name().equalsIgnoreCase("Origin")) {
                     request.origin(header.value()); // the handshake writes Origin itself
                 } else {
@@ -236,12 +237,12 @@ public final class WsCat {
             throw new IllegalArgumentException("-w wants seconds, got: " + value);
         }
 
-        private static ClientRequest.Header header(String field) {
+        private static Headers.Field header(String field) {
             int colon = field.indexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("-H wants 'Name: value', got: " + field);
             }
-            return new ClientRequest.Header(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
+            return new Headers.Field(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
         }
 
         WebSocketClient client() {

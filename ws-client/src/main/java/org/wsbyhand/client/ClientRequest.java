@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.wsbyhand.protocol.handshake.Headers;
 
 /**
  * What one connection asks for: the {@code ws://} or {@code wss://} URI, extra header fields
@@ -16,45 +17,22 @@ import java.util.Set;
  * <p>The URI may not carry user information or a fragment (RFC 6455 3); credentials go in a header.
  *
  * @param uri the server's URI
- * @param headers extra header fields, in order, as name and value pairs
+ * @param headers extra header fields, in order
  * @param subprotocols the subprotocols offered, most preferred first
  * @param origin the {@code Origin} to send, or empty
  */
-public record ClientRequest(URI uri, List<Header> headers, List<String> subprotocols, Optional<String> origin) {
+public record ClientRequest(URI uri, Headers headers, List<String> subprotocols, Optional<String> origin) {
     /** Fields the handshake writes itself; a request may not set them. */
     private static final Set<String> RESERVED = Set.of("host", "upgrade", "connection", "sec-websocket-key",
             "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions", "sec-websocket-accept",
             "origin", "content-length", "transfer-encoding");
 
-    /**
-     * One header field.
-     *
-     * @param name the field name (an HTTP token)
-     * @param value the field value (no control characters)
-     */
-    public record Header(String name, String value) {
-        /** Checks the field. */
-        public Header {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, "value");
-            if (name.isEmpty() || !name.chars().allMatch(Header::tokenChar)) {
-                throw new IllegalArgumentException("header name is not an HTTP token: " + name);
-            }
-            if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f || c > 0xff)) {
-                throw new IllegalArgumentException("header " + name + " has a control character in its value");
-            }
-        }
-
-        private static boolean tokenChar(int c) {
-            return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-        }
-    }
 
     /** Checks the request; see {@link Builder}. */
     public ClientRequest {
         Objects.requireNonNull(uri, "uri");
         checkUri(uri);
-        headers = List.copyOf(headers);
+        Objects.requireNonNull(headers, "headers");
         subprotocols = List.copyOf(subprotocols);
         Objects.requireNonNull(origin, "origin");
     }
@@ -125,8 +103,9 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
      * @return the new request
      */
     ClientRequest redirectedTo(URI target, Set<String> drop) {
-        List<Header> kept = headers.stream().filter(h -> !drop.contains(h.name().toLowerCase(Locale.ROOT))).toList();
-        return new ClientRequest(target, kept, subprotocols, origin);
+        Headers.Builder kept = headers.toBuilder();
+        drop.forEach(kept::remove);
+        return new ClientRequest(target, kept.build(), subprotocols, origin);
     }
 
     static void checkUri(URI uri) {
@@ -148,7 +127,7 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
     /** Configures a {@link ClientRequest}; not thread-safe. */
     public static final class Builder {
         private final URI uri;
-        private final List<Header> headers = new ArrayList<>();
+        private final Headers.Builder headers = Headers.builder();
         private final List<String> subprotocols = new ArrayList<>();
         private String origin;
 
@@ -168,11 +147,11 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
          *     Connection, Sec-WebSocket-*, Origin: see {@link #origin}) or an invalid field
          */
         public Builder header(String name, String value) {
-            Header header = new Header(name, value);
+            Objects.requireNonNull(name, "name");
             if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(name + " is written by the handshake itself");
             }
-            headers.add(header);
+            headers.add(name, value);
             return this;
         }
 
@@ -186,7 +165,7 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
         public Builder subprotocols(String... protocols) {
             for (String protocol : protocols) {
                 Objects.requireNonNull(protocol, "protocol");
-                new Header(protocol, ""); // the same token rule
+                new Headers.Field(protocol, ""); // a subprotocol is a token, as a field name is
                 if (subprotocols.contains(protocol)) {
                     throw new IllegalArgumentException("subprotocol offered twice: " + protocol);
                 }
@@ -202,7 +181,7 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
          * @return this builder
          */
         public Builder origin(String origin) {
-            new Header("Origin", origin);
+            new Headers.Field("Origin", origin);
             this.origin = origin;
             return this;
         }
@@ -213,7 +192,7 @@ public record ClientRequest(URI uri, List<Header> headers, List<String> subproto
          * @return an immutable request
          */
         public ClientRequest build() {
-            return new ClientRequest(uri, headers, subprotocols, Optional.ofNullable(origin));
+            return new ClientRequest(uri, headers.build(), subprotocols, Optional.ofNullable(origin));
         }
     }
 }

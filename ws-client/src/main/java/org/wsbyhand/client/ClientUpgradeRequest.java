@@ -68,19 +68,6 @@ final class ClientUpgradeRequest implements UpgradeRequest {
         return sent.headers().all(name);
     }
 
-    @Override
-    public Map<String, String> cookies() {
-        Map<String, String> cookies = new LinkedHashMap<>();
-        for (String field : sent.headers().all("Cookie")) {
-            for (String pair : field.split(";")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    cookies.putIfAbsent(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-                }
-            }
-        }
-        return Collections.unmodifiableMap(cookies);
-    }
 
     @Override
     public List<String> offeredSubprotocols() {

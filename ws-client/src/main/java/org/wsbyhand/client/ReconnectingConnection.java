@@ -1,7 +1,6 @@
 package org.wsbyhand.client;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.CloseCode;
+import org.wsbyhand.protocol.ClosePayload;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.WebSocketHandler;
 
@@ -63,8 +63,6 @@ import org.wsbyhand.session.WebSocketHandler;
 public final class ReconnectingConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReconnectingConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    /** The longest close reason: 123 bytes of UTF-8 (RFC 6455 5.5.1). */
-    private static final int MAX_REASON_BYTES = 123;
 
     /** What the connection's thread does now. */
     private enum Phase {
@@ -236,9 +234,7 @@ public final class ReconnectingConnection implements AutoCloseable {
         if (!code.isValidOnWire()) {
             throw new IllegalArgumentException("close code " + code + " may not be sent");
         }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason longer than " + MAX_REASON_BYTES + " UTF-8 bytes");
-        }
+        ClosePayload.encode(code, reason); // the reason's length, checked now as the close frame will
         Session open = stop(code, reason);
         if (open != null) {
             open.close(code, reason);
@@ -298,8 +294,7 @@ public final class ReconnectingConnection implements AutoCloseable {
                     }
                     log.debug("{}: attempt {} to {} failed: {}", name, attempt, request.uri(), e.toString());
                     cause = e;
-                    if (policy.givesUpAfter(attempt)) {
-                        gaveUp(attempt, e);
+                    if (gaveUpAfter(attempt, cause)) {
                         return;
                     }
                     continue;
@@ -317,8 +312,7 @@ public final class ReconnectingConnection implements AutoCloseable {
                     cause = tracker.error() != null ? tracker.error()
                             : new IOException("the session ended before its handler's onOpen returned: "
                                     + tracker.code() + " " + tracker.reason());
-                    if (policy.givesUpAfter(attempt)) {
-                        gaveUp(attempt, cause);
+                    if (gaveUpAfter(attempt, cause)) {
                         return;
                     }
                     continue;
@@ -448,7 +442,11 @@ public final class ReconnectingConnection implements AutoCloseable {
         }
     }
 
-    private void gaveUp(int attempts, Throwable lastFailure) {
+    /** A failed attempt: true when the policy gives up after it (and the listener was told). */
+    private boolean gaveUpAfter(int attempts, Throwable lastFailure) {
+        if (!policy.givesUpAfter(attempts)) {
+            return false;
+        }
         lock.lock();
         try {
             stopping = true; // isClosed() from now on
@@ -459,6 +457,7 @@ public final class ReconnectingConnection implements AutoCloseable {
         log.info("{}: gave up on {} after {} failed attempts: {}", name, request.uri(), attempts,
                 lastFailure.toString());
         tell("onGaveUp", () -> listener.onGaveUp(attempts, lastFailure));
+        return true;
     }
 
     /** The thread ends: nothing is current, every waiter wakes, the client forgets this connection. */

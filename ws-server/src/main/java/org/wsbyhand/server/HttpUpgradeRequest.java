@@ -108,26 +108,6 @@ final class HttpUpgradeRequest implements UpgradeRequest {
         return head().headers().all(name);
     }
 
-    @Override
-    public Map<String, String> cookies() {
-        // RFC 6265 section 4.2.1: cookie-pair *( ";" SP cookie-pair ); first occurrence of a name wins.
-        Map<String, String> cookies = new LinkedHashMap<>();
-        for (String header : head().headers().all("Cookie")) {
-            for (String pair : header.split(";")) {
-                int eq = pair.indexOf('=');
-                if (eq <= 0) {
-                    continue;
-                }
-                String name = pair.substring(0, eq).trim();
-                String value = pair.substring(eq + 1).trim();
-                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                cookies.putIfAbsent(name, value);
-            }
-        }
-        return Collections.unmodifiableMap(cookies);
-    }
 
     @Override
     public Map<String, String> pathVariables() {

@@ -1,6 +1,8 @@
 package org.wsbyhand.session;
 
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,11 +64,29 @@ public interface UpgradeRequest {
     }
 
     /**
-     * The cookies of the {@code Cookie} header.
+     * The cookies of the {@code Cookie} header fields (RFC 6265 4.2.1: {@code name=value} pairs
+     * separated by {@code ;}, a quoted value unquoted); the first occurrence of a name wins.
      *
      * @return each cookie name with its value
      */
-    Map<String, String> cookies();
+    default Map<String, String> cookies() {
+        Map<String, String> cookies = new LinkedHashMap<>();
+        for (String field : headers("Cookie")) {
+            for (String pair : field.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    continue;
+                }
+                String name = pair.substring(0, eq).trim();
+                String value = pair.substring(eq + 1).trim();
+                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                cookies.putIfAbsent(name, value);
+            }
+        }
+        return Collections.unmodifiableMap(cookies);
+    }
 
     /**
      * The subprotocols the client offered, in its order.

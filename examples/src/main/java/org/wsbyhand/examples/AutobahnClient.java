@@ -234,7 +234,7 @@ public final class AutobahnClient {
             return Map.of();
         }
         try {
-            return ConformanceReport.Json.parse(json) instanceof Map<?, ?> map ? map : Map.of();
+            return Json.parse(json) instanceof Map<?, ?> map ? map : Map.of();
         } catch (IOException e) {
             return Map.of();
         }

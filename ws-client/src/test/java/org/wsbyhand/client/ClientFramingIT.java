@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,22 +41,11 @@ import org.wsbyhand.session.Session;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientFramingIT {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     private FakeServer server(FakeServer.Script afterAccept) throws IOException {
-        return closing(new FakeServer(exchange -> {
+        return closer.add(new FakeServer(exchange -> {
             exchange.accept(); // no extension: frames are exactly what the client writes
             afterAccept.serve(exchange);
         }));
@@ -67,7 +56,7 @@ class ClientFramingIT {
     }
 
     private WebSocketClient client(ClientBuilder builder) {
-        return closing(builder.build());
+        return closer.add(builder.build());
     }
 
     @Test
@@ -127,7 +116,7 @@ class ClientFramingIT {
 
     @Test
     void framesThatArriveWithThe101AreDelivered() throws Exception {
-        FakeServer server = closing(new FakeServer(exchange -> {
+        FakeServer server = closer.add(new FakeServer(exchange -> {
             ByteArrayOutputStream both = new ByteArrayOutputStream();
             both.writeBytes(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + exchange.acceptValue() + "\r\n\r\n")

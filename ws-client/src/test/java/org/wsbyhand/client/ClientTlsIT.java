@@ -24,7 +24,7 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.client.WebSocketConnectException.Failure;
@@ -41,19 +41,8 @@ import org.wsbyhand.session.WebSocketHandler;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientTlsIT {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     private final CompletableFuture<Recorder.Closed> serverSaw = new CompletableFuture<>();
 
@@ -70,14 +59,14 @@ class ClientTlsIT {
                 serverSaw.complete(new Recorder.Closed(code, reason));
             }
         };
-        WebSocketServer server = closing(WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
+        WebSocketServer server = closer.add(WebSocketServer.builder().bindAddress("127.0.0.1").port(0)
                 .route("/echo", echo).tls(identity.serverContext()).build());
         server.start();
         return server;
     }
 
     private WebSocketClient client(ClientBuilder builder) {
-        return closing(builder.build());
+        return closer.add(builder.build());
     }
 
     private static void echoes(WebSocketClient client, URI uri) throws Exception {
@@ -159,7 +148,7 @@ class ClientTlsIT {
         SSLServerSocket tls = (SSLServerSocket) TestCerts.localhost().serverContext().getServerSocketFactory()
                 .createServerSocket();
         List<List<SNIServerName>> names = java.util.Collections.synchronizedList(new ArrayList<>());
-        FakeServer server = closing(new FakeServer(tls, exchange -> {
+        FakeServer server = closer.add(new FakeServer(tls, exchange -> {
             // The head was read, so the TLS handshake is done.
             names.add(((ExtendedSSLSession) ((SSLSocket) exchange.socket).getSession()).getRequestedServerNames());
             exchange.accept();
@@ -180,7 +169,7 @@ class ClientTlsIT {
 
     @Test
     void aPlainServerAnsweringTheClientHelloIsATlsFailureWithItsReason() throws Exception {
-        ServerSocket plain = closing(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+        ServerSocket plain = closer.add(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
         Thread.ofVirtual().start(() -> {
             try (Socket socket = plain.accept()) {
                 socket.getInputStream().read(new byte[512]); // the ClientHello
@@ -202,7 +191,7 @@ class ClientTlsIT {
 
     @Test
     void aServerThatNeverAnswersTheClientHelloTimesOutTheHandshake() throws Exception {
-        ServerSocket silent = closing(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+        ServerSocket silent = closer.add(new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
         Thread.ofVirtual().start(() -> {
             try (Socket socket = silent.accept()) {
                 socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

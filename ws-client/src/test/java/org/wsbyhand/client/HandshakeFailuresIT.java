@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.client.WebSocketConnectException.Failure;
@@ -44,22 +44,11 @@ import org.wsbyhand.session.Session;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HandshakeFailuresIT {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     private WebSocketClient client(ClientBuilder builder) {
-        return closing(builder.build());
+        return closer.add(builder.build());
     }
 
     private WebSocketClient client() {
@@ -67,7 +56,7 @@ class HandshakeFailuresIT {
     }
 
     private FakeServer server(FakeServer.Script script) throws IOException {
-        return closing(new FakeServer(script));
+        return closer.add(new FakeServer(script));
     }
 
     private static URI uri(FakeServer server, String path) {
@@ -133,11 +122,11 @@ class HandshakeFailuresIT {
         // A listening socket with a full accept queue drops further SYNs: a connect then hangs until
         // its timeout. Fill the queue with probes; where the stack never drops (no probe times out),
         // there is no deterministic way to time out on loopback and the test is skipped.
-        ServerSocket full = closing(new ServerSocket());
+        ServerSocket full = closer.add(new ServerSocket());
         full.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 1);
         boolean dropping = false;
         for (int i = 0; i < 64 && !dropping; i++) {
-            Socket probe = closing(new Socket());
+            Socket probe = closer.add(new Socket());
             try {
                 probe.connect(full.getLocalSocketAddress(), 300);
             } catch (SocketTimeoutException e) {

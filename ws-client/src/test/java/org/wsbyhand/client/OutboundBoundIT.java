@@ -16,7 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.protocol.CloseCode;
@@ -40,19 +40,8 @@ class OutboundBoundIT {
     /** Sends before the test gives up waiting for the kernel's buffers to fill: 160 MB. */
     private static final int MAX_SENDS = 20_000;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     /** Message {@code i}: its number, then filler, {@link #MESSAGE} bytes in all. */
     private static String message(int i) {
@@ -69,7 +58,7 @@ class OutboundBoundIT {
             boolean answerClose) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReceiveBufferSize(4096); // keeps the kernel's share of the backlog small
-        return closing(new FakeServer(socket, exchange -> {
+        return closer.add(new FakeServer(socket, exchange -> {
             exchange.accept();
             startReading.get(60, TimeUnit.SECONDS);
             FakeServer.Frame frame;
@@ -152,7 +141,7 @@ class OutboundBoundIT {
         CompletableFuture<Void> startReading = new CompletableFuture<>();
         BlockingQueue<FakeServer.Frame> frames = new LinkedBlockingQueue<>();
         FakeServer server = stalledServer(startReading, frames, false);
-        WebSocketClient client = closing(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
+        WebSocketClient client = closer.add(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
                 .overflowPolicy(OverflowPolicy.CLOSE).closeTimeout(Duration.ofSeconds(1)).build());
         Recorder recorder = new Recorder();
         Session session = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"), recorder);
@@ -193,7 +182,7 @@ class OutboundBoundIT {
         CompletableFuture<Void> startReading = new CompletableFuture<>();
         BlockingQueue<FakeServer.Frame> frames = new LinkedBlockingQueue<>();
         FakeServer server = stalledServer(startReading, frames, true);
-        WebSocketClient client = closing(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
+        WebSocketClient client = closer.add(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
                 .overflowPolicy(OverflowPolicy.CLOSE).closeTimeout(Duration.ofSeconds(30)).build());
         Recorder recorder = new Recorder();
         Session session = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"), recorder);
@@ -224,7 +213,7 @@ class OutboundBoundIT {
         CompletableFuture<Void> startReading = new CompletableFuture<>();
         BlockingQueue<FakeServer.Frame> frames = new LinkedBlockingQueue<>();
         FakeServer server = stalledServer(startReading, frames, true);
-        WebSocketClient client = closing(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
+        WebSocketClient client = closer.add(WebSocketClient.builder().compression(false).maxOutboundBytes(BOUND)
                 .overflowPolicy(OverflowPolicy.DROP).build());
         Recorder recorder = new Recorder();
         Session session = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/"), recorder);

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wsbyhand.client.WebSocketConnectException.Failure;
@@ -28,19 +28,8 @@ import org.wsbyhand.session.Session;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedirectIT {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T closeable) {
-        closeables.add(closeable);
-        return closeable;
-    }
+    @AutoClose
+    private final Closer closer = new Closer();
 
     /**
      * A server that answers each target in its map with that status line and {@code Location} (as
@@ -74,16 +63,16 @@ class RedirectIT {
     }
 
     private FakeServer server(FakeServer.Script script) throws IOException {
-        return closing(new FakeServer(script));
+        return closer.add(new FakeServer(script));
     }
 
     private FakeServer tlsServer(FakeServer.Script script) throws IOException {
         ServerSocket tls = TestCerts.localhost().serverContext().getServerSocketFactory().createServerSocket();
-        return closing(new FakeServer(tls, script));
+        return closer.add(new FakeServer(tls, script));
     }
 
     private WebSocketClient client(ClientBuilder builder) {
-        return closing(builder.sslContext(TestCerts.trusting(TestCerts.localhost())).build());
+        return closer.add(builder.sslContext(TestCerts.trusting(TestCerts.localhost())).build());
     }
 
     private static String local(FakeServer server) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.SessionGroup;
 import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.server.ServerBuilder;
 import org.wsbyhand.server.WebSocketServer;
 
 /**
@@ -19,7 +20,19 @@ public final class BroadcastServer implements WebSocketHandler {
 
     /** A broadcast server on {@code bindAddress:port}, not yet started. */
     public static WebSocketServer create(String bindAddress, int port) {
-        return WebSocketServer.builder().bindAddress(bindAddress).port(port).route("/", new BroadcastServer()).build();
+        return builder(bindAddress, port).build();
+    }
+
+    /**
+     * The settings of {@link #create(String, int)}, not yet built, for a caller that changes some of
+     * them (TLS, compression off, a connection limit) and keeps the rest.
+     *
+     * @param bindAddress the address to listen on
+     * @param port the TCP port, or 0 for an ephemeral one
+     * @return a builder with one broadcast route on {@code /}
+     */
+    public static ServerBuilder builder(String bindAddress, int port) {
+        return WebSocketServer.builder().bindAddress(bindAddress).port(port).route("/", new BroadcastServer());
     }
 
     @Override

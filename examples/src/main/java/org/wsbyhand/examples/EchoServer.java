@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.wsbyhand.session.Session;
 import org.wsbyhand.session.WebSocketHandler;
+import org.wsbyhand.server.ServerBuilder;
 import org.wsbyhand.server.WebSocketServer;
 
 /**
@@ -31,6 +32,18 @@ public final class EchoServer {
      * not yet started.
      */
     public static WebSocketServer create(String bindAddress, int port, int compressionWindowBits) {
+        return builder(bindAddress, port).compressionWindowBits(compressionWindowBits).build();
+    }
+
+    /**
+     * The settings of {@link #create(String, int)}, not yet built, for a caller that changes some of
+     * them (TLS, compression off, a connection limit) and keeps the rest.
+     *
+     * @param bindAddress the address to listen on
+     * @param port the TCP port, or 0 for an ephemeral one
+     * @return a builder with this echo server's route, limits and timeouts
+     */
+    public static ServerBuilder builder(String bindAddress, int port) {
         WebSocketHandler echo = new WebSocketHandler() {
             @Override
             public void onText(Session session, String text) {
@@ -51,9 +64,7 @@ public final class EchoServer {
                         .withMaxMessageSize(MAX_MESSAGE).withMaxFragments(MAX_MESSAGE / 64))
                 // Room for two whole echoes in flight to a client that reads slowly.
                 .maxOutboundBytes(2L * MAX_MESSAGE + 1024)
-                .idleTimeout(Duration.ofMinutes(10))
-                .compressionWindowBits(compressionWindowBits)
-                .build();
+                .idleTimeout(Duration.ofMinutes(10));
     }
 
     /** Starts the server on the port given as first argument (default 9001) until the process ends. */

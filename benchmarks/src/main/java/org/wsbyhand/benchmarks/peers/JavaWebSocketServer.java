@@ -2,22 +2,31 @@ package org.wsbyhand.benchmarks.peers;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.extensions.permessage_deflate.PerMessageDeflateExtension;
 import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
  * Peer: a Java-WebSocket 1.6 server (its selector thread plus one decoder thread per core, the
  * library's defaults); a broadcast uses the library's own {@code broadcast}, which encodes once.
- * Usage: {@code JavaWebSocketServer PORT [echo|broadcast]}.
+ * Usage: {@code JavaWebSocketServer PORT [echo|broadcast] [tls] [deflate]} (see {@link ServerArgs}):
+ * {@code tls} wraps every channel with the library's {@code DefaultSSLWebSocketServerFactory} over
+ * {@link BenchTls}'s context; {@code deflate} offers the library's {@code PerMessageDeflateExtension}
+ * (its defaults: server_no_context_takeover, so each message is compressed on its own).
  */
 public final class JavaWebSocketServer extends WebSocketServer {
 
-    private final boolean broadcast;
+    private final ServerArgs options;
 
-    private JavaWebSocketServer(int port, boolean broadcast) {
-        super(new InetSocketAddress("127.0.0.1", port));
-        this.broadcast = broadcast;
+    private JavaWebSocketServer(ServerArgs options) {
+        super(new InetSocketAddress("127.0.0.1", options.port()), List.of(options.deflate()
+                ? new Draft_6455(new PerMessageDeflateExtension())
+                : new Draft_6455()));
+        this.options = options;
         setReuseAddr(true);
         setTcpNoDelay(true);
         // Java-WebSocket's pings are its idle check; keep them out of the measurements.
@@ -25,14 +34,17 @@ public final class JavaWebSocketServer extends WebSocketServer {
     }
 
     public static void main(String[] args) {
-        int port = Integer.parseInt(args[0]);
-        boolean broadcast = args.length > 1 && args[1].equals("broadcast");
-        new JavaWebSocketServer(port, broadcast).start();
+        ServerArgs options = ServerArgs.parse("JavaWebSocketServer", args).withoutWindow("JavaWebSocketServer");
+        JavaWebSocketServer server = new JavaWebSocketServer(options);
+        if (options.tls()) {
+            server.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(BenchTls.context("JavaWebSocketServer")));
+        }
+        server.start();
     }
 
     @Override
     public void onStart() {
-        System.out.println("java-websocket " + (broadcast ? "broadcast" : "echo") + " server on port " + getPort());
+        System.out.println("java-websocket " + options.describe() + " server on " + options.scheme() + "://127.0.0.1:" + getPort());
     }
 
     @Override
@@ -40,7 +52,7 @@ public final class JavaWebSocketServer extends WebSocketServer {
 
     @Override
     public void onMessage(WebSocket conn, String message) {
-        if (broadcast) {
+        if (options.broadcast()) {
             broadcast(message);
         } else {
             conn.send(message);

@@ -21,24 +21,36 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import javax.net.ssl.SSLException;
 
 /**
  * Peer: a Netty 4.2 WebSocket server (NIO transport, {@code WebSocketServerProtocolHandler} with
  * its default UTF-8 validation) written the idiomatic fast way: an echo writes the received frame
  * object back and flushes once per read batch; a broadcast writes one frame to a channel group
  * (with void promises), which shares the payload among recipients. Usage:
- * {@code NettyServer PORT [echo|broadcast] [deflate]}; {@code deflate} adds Netty's
- * {@code WebSocketServerCompressionHandler} (permessage-deflate, zlib through {@code java.util.zip}).
+ * {@code NettyServer PORT [echo|broadcast] [tls] [deflate]} (see {@link ServerArgs}): {@code tls}
+ * puts an {@code SslHandler} of Netty's JDK provider (SunJSSE's engine, TLS 1.3 only) first;
+ * {@code deflate} adds Netty's {@code WebSocketServerCompressionHandler} (permessage-deflate, zlib
+ * through {@code java.util.zip}).
  */
 public final class NettyServer {
 
     private NettyServer() {}
 
-    public static void main(String[] args) throws InterruptedException {
-        int port = Integer.parseInt(args[0]);
-        boolean broadcast = args.length > 1 && args[1].equals("broadcast");
-        boolean deflate = args.length > 2 && args[2].equals("deflate");
+    public static void main(String[] args) throws InterruptedException, SSLException {
+        ServerArgs options = ServerArgs.parse("NettyServer", args).withoutWindow("NettyServer");
+        boolean broadcast = options.broadcast();
+        boolean deflate = options.deflate();
+        SslContext tls = options.tls()
+                ? SslContextBuilder.forServer(BenchTls.keyManagers("NettyServer"))
+                        .sslProvider(SslProvider.JDK)
+                        .protocols(BenchTls.PROTOCOL)
+                        .build()
+                : null;
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ChannelGroup everyone = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -56,6 +68,9 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024));
                         if (deflate) {
                             ch.pipeline().addLast(new WebSocketServerCompressionHandler(0));
@@ -64,8 +79,8 @@ public final class NettyServer {
                                 broadcast ? new Broadcast(everyone) : new Echo());
                     }
                 });
-        bootstrap.bind("127.0.0.1", port).sync();
-        System.out.println("netty " + (broadcast ? "broadcast" : "echo") + " server on port " + port);
+        bootstrap.bind("127.0.0.1", options.port()).sync();
+        System.out.println("netty " + options.describe() + " server on " + options.scheme() + "://127.0.0.1:" + options.port());
     }
 
     /** Sends every data frame back on the same connection. */

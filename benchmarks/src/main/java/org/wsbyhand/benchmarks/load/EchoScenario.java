@@ -10,8 +10,9 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -19,7 +20,9 @@ import org.HdrHistogram.Histogram;
  * {@code echo} and {@code bulk}: C connections each keep W messages of S bytes in flight; every
  * echo is compared byte for byte with what was sent, its round trip recorded, and answered with
  * the next message. After the timed window no new messages are sent and the tool waits (bounded)
- * for the echoes still owed: any that never come are reported as {@code held_back}.
+ * for the echoes still owed: any that never come are reported as {@code held_back}. With
+ * {@code --compress true} the clients offer permessage-deflate and text messages are chat JSON
+ * ({@link Payloads#chat}); {@code compressed} says whether the server agreed.
  */
 final class EchoScenario {
 
@@ -44,18 +47,25 @@ final class EchoScenario {
         int size = options.integer("size", binary ? 1 << 20 : 64);
         double warmup = options.decimal("warmup", 3);
         double seconds = options.decimal("seconds", 10);
-        Payloads payloads = new Payloads(size, binary);
+        boolean compress = options.bool("compress", false);
+        // Compressed text is chat JSON, which compresses like real traffic; the letter pattern would
+        // shrink to almost nothing.
+        Payloads payloads = compress && !binary ? Payloads.chat(size) : Payloads.pattern(size, binary);
 
-        try (WsClients clients = new WsClients(options.string("host", "127.0.0.1"), options.integer("port", 8080),
-                options.string("path", "/"), options.integer("threads", 2))) {
-            List<Conn> conns = new ArrayList<>();
-            List<CompletableFuture<Channel>> ready = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                Conn c = new Conn(window, payloads);
-                conns.add(c);
-                ready.add(clients.connect(null, () -> c));
+        try (WsClients clients = WsClients.from(options)) {
+            Conn[] all = new Conn[connections];
+            ConnectionRamp.Opened opened = new ConnectionRamp(clients, SourceAddresses.from(options))
+                    .open(connections, 30 + connections / 50.0, i -> all[i] = new Conn(window, payloads));
+            if (opened.channels().isEmpty()) {
+                throw new IllegalStateException("no connection opened (" + opened.failed() + " failed)");
             }
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            Set<Channel> open = new HashSet<>(opened.channels());
+            List<Conn> conns = new ArrayList<>();
+            for (Conn c : all) {
+                if (c != null && c.ctx != null && open.contains(c.ctx.channel())) {
+                    conns.add(c);
+                }
+            }
             for (Conn c : conns) {
                 c.ctx.executor().execute(c::start);
             }
@@ -63,7 +73,6 @@ final class EchoScenario {
 
             TimedWindow timed = TimedWindow.measure(server, seconds, () -> measuring = true, () -> measuring = false);
             double serverCpu = timed.serverCpuSeconds();
-            double clientCpu = timed.clientCpuSeconds();
             stopping = true;
 
             // Every echo still owed must arrive; a server that holds replies back is reported.
@@ -90,9 +99,11 @@ final class EchoScenario {
                 c.ctx.executor().execute(() -> c.ctx.writeAndFlush(new CloseWebSocketFrame()));
             }
             double elapsed = timed.seconds();
-            results.put("connections", connections);
+            results.put("connections", conns.size());
+            results.put("failed", opened.failed());
             results.put("inflight", window);
             results.put("size_bytes", size);
+            results.put("compressed", opened.compressed());
             results.put("seconds", elapsed);
             results.put("msgs_per_s", messages / elapsed);
             results.put("mb_per_s", messages * (double) size / elapsed / 1e6);
@@ -102,9 +113,8 @@ final class EchoScenario {
             results.put("max_us", latency.getMaxValue() / 1e3);
             if (serverCpu >= 0) {
                 results.put("server_cpu_us_per_msg", messages == 0 ? -1 : serverCpu * 1e6 / messages);
-                results.put("server_cpu_cores", serverCpu / elapsed);
             }
-            results.put("client_cpu_cores", clientCpu / elapsed);
+            timed.putCores(results);
             results.put("mismatches", mismatches);
             results.put("closed_connections", failures);
             results.put("held_back", owed);

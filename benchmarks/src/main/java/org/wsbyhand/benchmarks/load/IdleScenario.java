@@ -7,19 +7,22 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code idle}: opens N WebSocket connections (at most 256 handshakes at a time, source addresses
- * spread over 127.0.0.2-127.0.0.251 so ephemeral ports never run out), holds them open, and
- * reports the connection rate and what they cost the server process: live heap after a full GC
- * and resident set size, each as the difference from before the first connection, per connection.
- * With {@code --histograms DIR} the server's class histograms before and after are saved there.
+ * {@code idle}: opens N WebSocket connections ({@link ConnectionRamp}: at most 256 handshakes at a
+ * time, source addresses spread over 127.0.0.2-127.0.0.251 so ephemeral ports never run out), holds
+ * them open, and reports the connection rate and what they cost the server process: live heap after
+ * a full GC and resident set size, each as the difference from before the first connection, per
+ * connection. With {@code --histograms DIR} the server's class histograms before and after are saved
+ * there; with {@code --hold SEC} the connections stay open that long after the measurement.
+ *
+ * <p>One process may open at most as many connections as its file limit allows (20,000 here), so
+ * more are opened by two processes with disjoint {@code --source-from/--source-to} ranges that
+ * share one measurement ({@code --measure before|after --snapshot FILE}, see {@link IdleHandover}):
+ * A measures before, opens its share and holds it; B waits for A, opens its share, measures after
+ * and divides by both shares together ({@code measured_connections}).
  *
  * <p>Idle-then-active sessions: with {@code --compress true} the clients offer permessage-deflate, and
  * with {@code --message S} each connection sends one chat JSON text of about S bytes after its
@@ -28,6 +31,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured.
  */
 final class IdleScenario {
+
+    /** How long process B waits for process A's handover. */
+    private static final double HANDOVER_WAIT_SECONDS = 300;
+
+    /** Which of the two memory snapshots this process takes. */
+    private enum Measure {
+        BOTH, BEFORE, AFTER, NONE;
+
+        static Measure parse(String value) {
+            return switch (value) {
+                case "both", "true" -> BOTH;
+                case "before" -> BEFORE;
+                case "after" -> AFTER;
+                case "none", "false" -> NONE;
+                default -> throw new IllegalArgumentException("--measure takes both, before, after or none, got " + value);
+            };
+        }
+
+        boolean before() {
+            return this == BOTH || this == BEFORE;
+        }
+
+        boolean after() {
+            return this == BOTH || this == AFTER;
+        }
+    }
 
     private final Options options;
     private final Results results;
@@ -42,70 +71,108 @@ final class IdleScenario {
     void run() throws Exception {
         int connections = options.integer("connections", 10_000);
         double timeLimit = options.decimal("seconds", 60);
-        boolean compress = Boolean.parseBoolean(options.string("compress", "false"));
         int messageSize = options.integer("message", 0);
         String message = messageSize > 0 ? chatJson(messageSize) : null;
-        try (WsClients clients = new WsClients(options.string("host", "127.0.0.1"), options.integer("port", 8080),
-                options.string("path", "/"), options.integer("threads", 2), compress)) {
-            // Warm the accept and upgrade paths a little, so class loading is not counted per connection.
-            for (int i = 0; i < 20; i++) {
-                clients.connect(null, Idle::new).get(20, TimeUnit.SECONDS).close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-            }
-            Thread.sleep(500);
-            String histogram0 = server.classHistogram();
-            long heap0 = ServerProbe.liveHeapBytes(histogram0);
-            long rss0 = server.rssBytes();
+        Measure measure = Measure.parse(options.string("measure", "both"));
+        String snapshot = options.string("snapshot", null);
+        if ((measure == Measure.BEFORE || measure == Measure.AFTER) && snapshot == null) {
+            throw new IllegalArgumentException("--measure " + measure.name().toLowerCase() + " needs --snapshot FILE");
+        }
+        Path handoverFile = snapshot == null ? null : Path.of(snapshot);
+        // Process A holds until B releases it, at most this long.
+        double hold = options.decimal("hold", measure == Measure.BEFORE ? 300 : 0);
+        String label = options.string("label", "server");
+        String histograms = options.string("histograms", null);
 
-            Semaphore handshakes = new Semaphore(256);
-            AtomicLong failed = new AtomicLong();
-            Queue<Channel> open = new ConcurrentLinkedQueue<>();
-            long t0 = System.nanoTime();
-            long deadline = t0 + (long) (timeLimit * 1e9);
-            int started = 0;
-            for (; started < connections && System.nanoTime() < deadline; started++) {
-                if (!handshakes.tryAcquire(20, TimeUnit.SECONDS)) {
-                    break;
+        try (WsClients clients = WsClients.from(options)) {
+            ConnectionRamp ramp = new ConnectionRamp(clients, SourceAddresses.from(options));
+            long heap0 = -1;
+            long rss0 = -1;
+            int others = 0;
+            if (measure.before()) {
+                if (handoverFile != null) {
+                    Files.deleteIfExists(handoverFile); // a file left by an earlier run
                 }
-                String local = "127.0.0." + (2 + started % 250);
-                Idle idle = new Idle();
-                clients.connect(local, () -> idle)
-                        .thenCompose(ch -> message == null ? CompletableFuture.completedFuture(ch) : idle.echo(ch, message))
-                        .whenComplete((ch, error) -> {
-                            if (error != null) {
-                                failed.incrementAndGet();
-                            } else {
-                                open.add(ch);
-                            }
-                            handshakes.release();
-                        });
+                // Warm the accept and upgrade paths a little, so class loading is not counted per connection.
+                for (Channel ch : ramp.open(20, 30, i -> new Idle()).channels()) {
+                    ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+                }
+                Thread.sleep(500);
+                String histogram0 = server.classHistogram();
+                heap0 = ServerProbe.liveHeapBytes(histogram0);
+                rss0 = server.rssBytes();
+                if (histograms != null) {
+                    Files.writeString(Path.of(histograms, label + "-idle-before.histo"), histogram0);
+                }
+            } else if (measure == Measure.AFTER) {
+                IdleHandover a = IdleHandover.await(handoverFile, options.pid(), HANDOVER_WAIT_SECONDS);
+                heap0 = a.heapBefore();
+                rss0 = a.rssBefore();
+                others = a.connections();
             }
-            handshakes.tryAcquire(256, 30, TimeUnit.SECONDS);
-            long t1 = System.nanoTime();
-            int opened = open.size();
-            Thread.sleep(1000);
-            String histogram1 = server.classHistogram();
-            long heap1 = ServerProbe.liveHeapBytes(histogram1);
-            String dir = options.string("histograms", null);
-            if (dir != null) {
-                // Diffing the two shows what one connection is made of.
-                Files.writeString(Path.of(dir, options.string("label", "server") + "-idle-before.histo"), histogram0);
-                Files.writeString(Path.of(dir, options.string("label", "server") + "-idle-after.histo"), histogram1);
+
+            TimedWindow.Start start = TimedWindow.start(server);
+            ConnectionRamp.Opened opened = ramp.open(connections, timeLimit, i -> new Idle(), ch -> {
+                Idle idle = ch.pipeline().get(Idle.class);
+                if (message == null) {
+                    return CompletableFuture.completedFuture(ch);
+                }
+                return idle == null
+                        ? CompletableFuture.failedFuture(new IllegalStateException("closed"))
+                        : idle.echo(ch, message);
+            });
+            TimedWindow timed = start.end();
+            int own = opened.channels().size();
+            results.put("connections", own);
+            results.put("failed", opened.failed());
+            results.put("connections_per_s", own / opened.seconds());
+            results.put("compressed", opened.compressed());
+            if (timed.serverCpuSeconds() >= 0 && own > 0) {
+                results.put("server_cpu_us_per_conn", timed.serverCpuSeconds() * 1e6 / own);
             }
-            long rss1 = server.rssBytes();
-            long stillOpen = open.stream().filter(Channel::isActive).count();
-            double elapsed = (t1 - t0) / 1e9;
-            results.put("connections", opened);
-            results.put("failed", failed.get());
-            results.put("still_open", stillOpen);
-            results.put("connections_per_s", opened / elapsed);
-            if (heap0 > 0 && heap1 > 0 && opened > 0) {
-                results.put("heap_bytes_per_conn", (heap1 - heap0) / (double) opened);
-                results.put("heap_live_mb", heap1 / 1e6);
+            timed.putCores(results);
+
+            if (measure.after()) {
+                Thread.sleep(1000);
+                String histogram1 = server.classHistogram();
+                long heap1 = ServerProbe.liveHeapBytes(histogram1);
+                long rss1 = server.rssBytes();
+                if (histograms != null) {
+                    // Diffing the two shows what one connection is made of.
+                    Files.writeString(Path.of(histograms, label + "-idle-after.histo"), histogram1);
+                }
+                int total = own + others;
+                results.put("measured_connections", total);
+                if (heap0 > 0 && heap1 > 0 && total > 0) {
+                    results.put("heap_bytes_per_conn", (heap1 - heap0) / (double) total);
+                    results.put("heap_live_mb", heap1 / 1e6);
+                }
+                if (rss0 > 0 && rss1 > 0 && total > 0) {
+                    results.put("rss_bytes_per_conn", (rss1 - rss0) / (double) total);
+                    results.put("rss_mb", rss1 / 1e6);
+                }
+                if (measure == Measure.AFTER) {
+                    IdleHandover.release(handoverFile);
+                }
             }
-            if (rss0 > 0 && rss1 > 0 && opened > 0) {
-                results.put("rss_bytes_per_conn", (rss1 - rss0) / (double) opened);
-                results.put("rss_mb", rss1 / 1e6);
+            if (measure == Measure.BEFORE) {
+                new IdleHandover(options.pid(), heap0, rss0, own).write(handoverFile);
+                System.err.println("idle: " + own + " connections open, holding until released through " + handoverFile
+                        + " or for " + hold + " s");
             }
+            holdOpen(hold, measure == Measure.BEFORE ? handoverFile : null);
+            results.put("still_open", opened.channels().stream().filter(Channel::isActive).count());
+        }
+    }
+
+    /** Keeps the connections open for {@code seconds}, or until {@code releaseFile} says released. */
+    private static void holdOpen(double seconds, Path releaseFile) throws Exception {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            if (releaseFile != null && IdleHandover.released(releaseFile)) {
+                return;
+            }
+            Thread.sleep(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
     }
 

@@ -31,6 +31,18 @@ final class Options {
         return v == null ? defaultValue : Double.parseDouble(v);
     }
 
+    /** {@code true} or {@code false}; anything else is a mistake, not false. */
+    boolean bool(String name, boolean defaultValue) {
+        String v = values.get(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("--" + name + " takes true or false, got " + v);
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     long pid() {
         return Long.parseLong(values.getOrDefault("server-pid", "-1"));
     }

@@ -40,8 +40,10 @@ record TimedWindow(double seconds, double serverCpuSeconds, double clientCpuSeco
             double serverSpent = serverCpu >= 0 && serverCpu1 >= 0 ? serverCpu1 - serverCpu : -1;
             double clientSpent = clientCpu1 - clientCpu;
             double other = serverSpent >= 0 && machineBusy >= 0 && machineBusy1 >= 0
-                    // Ticks of /proc/stat and of the two processes are sampled separately; never below zero.
-                    ? Math.max(0, machineBusy1 - machineBusy - serverSpent - clientSpent)
+                    // Whole ticks, as all three are counted (no 1e-12 left over from the doubles); the
+                    // counters are sampled one after the other, so never below zero.
+                    ? Math.max(0, Math.round((machineBusy1 - machineBusy - serverSpent - clientSpent)
+                            * ServerProbe.CLOCK_TICKS_PER_SECOND)) / (double) ServerProbe.CLOCK_TICKS_PER_SECOND
                     : -1;
             return new TimedWindow((nanos1 - nanos) / 1e9, serverSpent, clientSpent, other);
         }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the ws-by-hand benchmark comparison and writes docs/benchmarks.md (+ docs/benchmarks/*.svg).
 #
-#   benchmarks/run.sh [all|codec|load|report]
+#   benchmarks/run.sh [all|codec|load|matrix|report]
 #
 #   all     build, JMH codec benchmarks, load comparison, report (default)
 #   codec   build, JMH codec benchmarks, report
 #   load    build, load comparison (every server in its own JVM, same flags), report
+#   matrix  build, ours against Netty across load shapes (issue 16), the summary cells with every
+#           server, report; its knobs (MATRIX_*) are described in benchmarks/matrix.sh
 #   report  rewrite docs/benchmarks.md from RUN_DIR (default: the latest run)
 #
 # Environment knobs (defaults in brackets):
@@ -243,7 +245,11 @@ stop_server() {
   fi
 }
 
-trap stop_server EXIT
+cleanup() {
+  stop_server
+  matrix_cleanup
+}
+trap cleanup EXIT
 
 load_tool() { # $1 label, then scenario options
   local label=$1
@@ -309,13 +315,18 @@ report() {
   "$JAVA" -cp "$(classpath)" org.wsbyhand.benchmarks.report.Report "$RUN_DIR" "$REPORT_FILE"
 }
 
+# The matrix (run.sh matrix) lives in its own file; it uses the functions above.
+# shellcheck source=matrix.sh
+source "$ROOT/benchmarks/matrix.sh"
+
 main() {
   case "$MODE" in
     all) build; write_meta; run_codec; run_load; report ;;
     codec) build; write_meta; run_codec; report ;;
     load) build; write_meta; run_load; report ;;
+    matrix) build; matrix_meta; run_matrix; report ;;
     report) report ;;
-    *) echo "usage: $0 [all|codec|load|report]" >&2; exit 2 ;;
+    *) echo "usage: $0 [all|codec|load|matrix|report]" >&2; exit 2 ;;
   esac
   log "done: raw results in $RUN_DIR"
 }

@@ -284,9 +284,11 @@ idle_two_processes() { # $1 label, $2 port, $3 server pid, $4 results file, $5 l
 
 loadavg1() { awk '{print $1}' /proc/loadavg; }
 
-attempt_noise() { # $1 attempt dir -> the largest other_cpu_cores of its runs (0 when not reported)
-  { cat "$1"/*.tsv 2>/dev/null || true; } \
-    | awk -F'\t' '$3 == "other_cpu_cores" && $4 + 0 > m {m = $4 + 0} END {print m + 0}'
+attempt_noise() { # $1 attempt dir -> the largest other_cpu_cores of the current servers' runs (0 if none)
+  local label
+  for label in "${G_LABELS[@]}"; do
+    cat "$1/$label.tsv" 2>/dev/null || true
+  done | awk -F'\t' '$3 == "other_cpu_cores" && $4 + 0 > m {m = $4 + 0} END {print m + 0}'
 }
 
 above() { # is number $1 > number $2?
@@ -311,11 +313,11 @@ run_server_in_cell() { # $1 cell, $2 group index, $3 attempt dir
       printf "%s%s %s", (n++ ? ", " : "    " l ": "), $3, $4 } END {if (n) print ""}' "$out" >&2
 }
 
-accept_cell() { # $1 cell, $2 attempt dir, $3 attempts made, $4 noisy (0/1): its lines into matrix.tsv
-  local cell=$1 dir=$2 file label
-  for file in "$dir"/*.tsv; do
-    [[ -f "$file" && "$file" != *-A.tsv ]] || continue
-    label=$(basename "$file" .tsv)
+accept_cell() { # $1 cell, $2 attempt dir, $3 attempts made, $4 noisy (0/1): the current servers' lines
+  local cell=$1 dir=$2 label file
+  for label in "${G_LABELS[@]}"; do
+    file="$dir/$label.tsv"
+    [[ -f "$file" ]] || continue
     awk -F'\t' -v c="$cell" -v l="$label" '!($5 == c && $1 == l)' "$MATRIX_TSV" > "$MATRIX_TSV.tmp"
     mv "$MATRIX_TSV.tmp" "$MATRIX_TSV"
     {
@@ -329,7 +331,9 @@ accept_cell() { # $1 cell, $2 attempt dir, $3 attempts made, $4 noisy (0/1): its
 run_cell() { # $1 cell, $2 its position (even: servers in group order, odd: reversed)
   local cell=$1 position=$2 base attempt dir noise best=1 best_noise="" n=${#G_LABELS[@]} k i
   base="$MATRIX_DIR/${cell//\//_}"
-  rm -rf "$base"
+  for ((k = 0; k < n; k++)); do # what an earlier run of this cell left of these servers
+    rm -f "$base"/try*/"${G_LABELS[k]}".* "$base"/try*/"${G_LABELS[k]}"-A.*
+  done
   for attempt in 1 2; do
     dir="$base/try$attempt"
     mkdir -p "$dir"

@@ -648,7 +648,7 @@ public final class Report {
                 + "benchmarks/run.sh load       # load comparison only (about 4 minutes)\n"
                 + "benchmarks/run.sh codec      # JMH codec benchmarks only (about 7 minutes)\n"
                 + "SERVERS=\"ours netty\" benchmarks/run.sh load   # a subset of servers\n"
-                + "benchmarks/run.sh matrix     # ws-by-hand against Netty across load shapes (about 30 minutes)\n"
+                + "benchmarks/run.sh matrix     # ws-by-hand against Netty across load shapes (about 25 minutes)\n"
                 + "RUN_DIR=<run> MATRIX_CELLS='^echo-t1/c100-f8-s64$' benchmarks/run.sh matrix   # one cell again\n```\n\n");
         md.append("Raw results of each run (load tool lines, JMH CSV, server logs) stay in "
                 + "`benchmarks/target/results/<timestamp>/`. See `benchmarks/README.md` for every knob. "

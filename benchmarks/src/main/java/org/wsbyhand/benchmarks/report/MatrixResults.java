@@ -66,6 +66,16 @@ final class MatrixResults {
         return cells.getOrDefault(cell, Map.of()).getOrDefault(server, Map.of()).get(metric);
     }
 
+    /** The first figure whose metric name starts with {@code prefix}, or null. */
+    Double valueStartingWith(MatrixCell cell, String server, String prefix) {
+        for (Map.Entry<String, Double> e : cells.getOrDefault(cell, Map.of()).getOrDefault(server, Map.of()).entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     /** The servers with results in a cell, in the report's server order. */
     List<String> servers(MatrixCell cell) {
         Map<String, Map<String, Double>> byServer = cells.getOrDefault(cell, Map.of());

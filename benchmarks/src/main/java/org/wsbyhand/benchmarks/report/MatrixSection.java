@@ -22,6 +22,8 @@ final class MatrixSection {
 
     private static final String OURS = "ours";
     private static final String NETTY = "netty";
+    /** The server's CPU per opened connection, if the idle scenario reports it (server_cpu_us_per_conn...). */
+    private static final String ACCEPT_CPU = "server_cpu_us_per_conn";
     private static final List<Long> EXTRAPOLATE_TO = List.of(100_000L, 1_000_000L);
 
     private final MatrixResults results;
@@ -290,11 +292,14 @@ final class MatrixSection {
                 + "extrapolation** of the per-connection figures (per connection × connections), not a "
                 + "measurement: fixed costs, the collector's headroom and the kernel's socket buffers are not in "
                 + "them.\n\n");
-        md.append("| Connections | Server | connections/s | heap B/conn | RSS B/conn |");
+        boolean acceptCpu = cells.stream().anyMatch(c -> results.servers(c).stream()
+                .anyMatch(s -> results.valueStartingWith(c, s, ACCEPT_CPU) != null));
+        md.append("| Connections | Server | connections/s |").append(acceptCpu ? " server CPU µs/conn |" : "")
+                .append(" heap B/conn | RSS B/conn |");
         for (long n : EXTRAPOLATE_TO) {
             md.append(String.format(Locale.ROOT, " heap at %,d | RSS at %,d |", n, n));
         }
-        md.append(" other cores | Note |\n|---:|---|---:|---:|---:|");
+        md.append(" other cores | Note |\n|---:|---|---:|---:|---:|").append(acceptCpu ? "---:|" : "");
         EXTRAPOLATE_TO.forEach(n -> md.append("---:|---:|"));
         md.append("---:|---|\n");
         for (MatrixCell cell : cells) {
@@ -303,7 +308,12 @@ final class MatrixSection {
                 Double heap = value(cell, s, "heap_bytes_per_conn");
                 Double rss = value(cell, s, "rss_bytes_per_conn");
                 md.append("| ").append(cell.shape()).append(" | ").append(Report.serverName(s)).append(" | ")
-                        .append(num(value(cell, s, "connections_per_s"))).append(" | ").append(num(heap))
+                        .append(num(value(cell, s, "connections_per_s"))).append(" | ");
+                if (acceptCpu) {
+                    Double cpu = results.valueStartingWith(cell, s, ACCEPT_CPU);
+                    md.append(num(cpu == null || cpu < 0 ? null : cpu)).append(" | ");
+                }
+                md.append(num(heap))
                         .append(" | ").append(num(rss)).append(" |");
                 for (long n : EXTRAPOLATE_TO) {
                     md.append(' ').append(heap == null ? "-" : mib(heap * n)).append(" | ")

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the ws-by-hand benchmark comparison and writes docs/benchmarks.md (+ docs/benchmarks/*.svg).
 #
-#   benchmarks/run.sh [all|codec|load|report]
+#   benchmarks/run.sh [all|codec|load|matrix|report]
 #
 #   all     build, JMH codec benchmarks, load comparison, report (default)
 #   codec   build, JMH codec benchmarks, report
 #   load    build, load comparison (every server in its own JVM, same flags), report
+#   matrix  build, ours against Netty across load shapes (issue 16), the summary cells with every
+#           server, report; its knobs (MATRIX_*) are described in benchmarks/matrix.sh
 #   report  rewrite docs/benchmarks.md from RUN_DIR (default: the latest run)
 #
 # Environment knobs (defaults in brackets):
@@ -29,6 +31,8 @@
 #   BROADCAST_RECEIVERS, BROADCAST_INFLIGHT, BROADCAST_SIZE, BROADCAST_SECONDS  [100, 8, 64, 6]
 #   NOTE               a sentence put at the top of the report (default: a warning when the machine
 #                      was busy at the start)
+#   PORT_BASE          servers listen on the ports after it, one new port per server started [9300]
+#   REPORT_FILE        the report to write [docs/benchmarks.md]; its charts go to benchmarks/ beside it
 #   PROFILE=1          record a JFR profile of every server (settings=profile) and write its hot
 #                      methods and allocations to RUN_DIR/profile-<server>-<kind>.txt
 #
@@ -55,6 +59,8 @@ BROADCAST_RECEIVERS=${BROADCAST_RECEIVERS:-100}
 BROADCAST_INFLIGHT=${BROADCAST_INFLIGHT:-8}
 BROADCAST_SIZE=${BROADCAST_SIZE:-64}
 BROADCAST_SECONDS=${BROADCAST_SECONDS:-6}
+PORT_BASE=${PORT_BASE:-9300}
+REPORT_FILE=${REPORT_FILE:-"$ROOT/docs/benchmarks.md"}
 
 log() { printf '%s [run.sh] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -151,11 +157,11 @@ run_codec() {
 
 # ------------------------------------------------------------------------------------- load
 
-PORT=9300
+PORT=$PORT_BASE # each server started takes the next port
 SERVER_PID=""
 SERVER_LABEL=""
 
-main_class() { # $1 = server label, $2 = echo|broadcast
+main_class() { # $1 = server label
   case "$1" in
     ours) echo org.wsbyhand.benchmarks.peers.OursServer ;; # EchoServer.create / BroadcastServer.create
     handrolled) echo org.wsbyhand.examples.HandRolledServer ;;
@@ -178,42 +184,55 @@ class_exists() { # is class $1 in one of our own modules on the class path?
   return 1
 }
 
-start_server() { # $1 label, $2 echo|broadcast
-  local label=$1 kind=$2 main args
-  main=$(main_class "$label" "$kind")
-  PORT=$((PORT + 1))
-  args=("$PORT")
-  [[ "$label" != handrolled && "$kind" == broadcast ]] && args+=(broadcast)
+# Starts server $1 (a label of main_class) on port $3 with the arguments after $3, logs to
+# RUN_DIR/server-$2.log and waits (30 s at most) until it listens; sets LAUNCHED_PID.
+launch_server() { # $1 label, $2 name (log and profile file), $3 port, then the server's arguments
+  local label=$1 name=$2 port=$3 main
+  shift 3
+  main=$(main_class "$label") || return 1
   local flags=$SERVER_FLAGS
   if [[ "${PROFILE:-0}" == 1 ]]; then
-    flags="$flags -XX:StartFlightRecording=filename=$RUN_DIR/$label-$kind.jfr,settings=profile,dumponexit=true"
+    flags="$flags -XX:StartFlightRecording=filename=$RUN_DIR/$name.jfr,settings=profile,dumponexit=true"
   fi
-  log "starting $label $kind server ($main) on port $PORT"
-  SERVER_LABEL="$label-$kind"
+  log "starting $name ($main $port $*)"
   # shellcheck disable=SC2086
-  "$JAVA" $flags -cp "$(classpath)" "$main" "${args[@]}" > "$RUN_DIR/server-$label-$kind.log" 2>&1 &
-  SERVER_PID=$!
+  "$JAVA" $flags -cp "$(classpath)" "$main" "$port" "$@" > "$RUN_DIR/server-$name.log" 2>&1 &
+  LAUNCHED_PID=$!
   local deadline=$((SECONDS + 30))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null || (( SECONDS > deadline )); then
-      log "$label $kind server did not start; see $RUN_DIR/server-$label-$kind.log"
-      stop_server
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if ! kill -0 "$LAUNCHED_PID" 2>/dev/null || (( SECONDS > deadline )); then
+      log "$name did not start; see $RUN_DIR/server-$name.log"
+      end_process "$LAUNCHED_PID"
       return 1
     fi
     sleep 0.2
   done
 }
 
-stop_server() {
-  [[ -n "$SERVER_PID" ]] || return 0
-  kill "$SERVER_PID" 2>/dev/null || true
+end_process() { # $1 pid of a process this script started: TERM, up to 10 s, then KILL
+  [[ -n "$1" ]] || return 0
+  kill "$1" 2>/dev/null || true
   local i
   for i in $(seq 1 50); do
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    kill -0 "$1" 2>/dev/null || break
     sleep 0.2
   done
-  kill -9 "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+start_server() { # $1 label, $2 echo|broadcast
+  local label=$1 kind=$2 args=()
+  PORT=$((PORT + 1))
+  [[ "$label" != handrolled && "$kind" == broadcast ]] && args+=(broadcast)
+  SERVER_LABEL="$label-$kind"
+  launch_server "$label" "$SERVER_LABEL" "$PORT" "${args[@]}" || return 1
+  SERVER_PID=$LAUNCHED_PID
+}
+
+stop_server() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  end_process "$SERVER_PID"
   SERVER_PID=""
   local jfr="$RUN_DIR/$SERVER_LABEL.jfr"
   if [[ "${PROFILE:-0}" == 1 && -f "$jfr" ]]; then
@@ -225,7 +244,12 @@ stop_server() {
     log "profile of $SERVER_LABEL in $RUN_DIR/profile-$SERVER_LABEL.txt"
   fi
 }
-trap stop_server EXIT
+
+cleanup() {
+  stop_server
+  matrix_cleanup
+}
+trap cleanup EXIT
 
 load_tool() { # $1 label, then scenario options
   local label=$1
@@ -287,17 +311,22 @@ run_load() {
 }
 
 report() {
-  log "writing docs/benchmarks.md from $RUN_DIR"
-  "$JAVA" -cp "$(classpath)" org.wsbyhand.benchmarks.report.Report "$RUN_DIR" "$ROOT/docs/benchmarks.md"
+  log "writing $REPORT_FILE from $RUN_DIR"
+  "$JAVA" -cp "$(classpath)" org.wsbyhand.benchmarks.report.Report "$RUN_DIR" "$REPORT_FILE"
 }
+
+# The matrix (run.sh matrix) lives in its own file; it uses the functions above.
+# shellcheck source=matrix.sh
+source "$ROOT/benchmarks/matrix.sh"
 
 main() {
   case "$MODE" in
     all) build; write_meta; run_codec; run_load; report ;;
     codec) build; write_meta; run_codec; report ;;
     load) build; write_meta; run_load; report ;;
+    matrix) build; matrix_meta; run_matrix; report ;;
     report) report ;;
-    *) echo "usage: $0 [all|codec|load|report]" >&2; exit 2 ;;
+    *) echo "usage: $0 [all|codec|load|matrix|report]" >&2; exit 2 ;;
   esac
   log "done: raw results in $RUN_DIR"
 }

@@ -55,6 +55,7 @@ public final class Report {
     /** server -> scenario -> metric -> value. */
     private final Map<String, Map<String, Map<String, Double>>> load = new LinkedHashMap<>();
     private final List<JmhRow> jmh = new ArrayList<>();
+    private MatrixResults matrix = new MatrixResults();
     private final StringBuilder md = new StringBuilder();
 
     private Report(Path runDir, Path markdown) {
@@ -93,6 +94,7 @@ public final class Report {
                 }
             }
         }
+        matrix = MatrixResults.read(runDir.resolve("matrix.tsv"));
         Path jmhFile = runDir.resolve("jmh.csv");
         if (Files.exists(jmhFile)) {
             List<String> lines = Files.readAllLines(jmhFile, StandardCharsets.UTF_8);
@@ -155,12 +157,19 @@ public final class Report {
         writeSetup();
         if (!load.isEmpty()) {
             writeGoals();
+        }
+        if (!load.isEmpty() || !matrix.isEmpty()) {
             writeAnalysis();
+        }
+        if (!load.isEmpty()) {
             writeEcho();
             writeBulk();
             writeIdle();
             writeBroadcast();
             writeLoadConditions();
+        }
+        if (!matrix.isEmpty()) {
+            new MatrixSection(matrix, meta, chartDir, md).write();
         }
         if (!jmh.isEmpty()) {
             writeCodec();
@@ -204,6 +213,16 @@ public final class Report {
 
     private static String code(String s) {
         return s == null || s.isEmpty() ? "?" : "`" + s + "`";
+    }
+
+    /** The load tool labels of the servers, in display order. */
+    static List<String> serverLabels() {
+        return List.copyOf(SERVERS.keySet());
+    }
+
+    /** A server's display name ("Netty 4.2") from its label ("netty"). */
+    static String serverName(String label) {
+        return SERVERS.getOrDefault(label, label);
     }
 
     private Double metric(String server, String scenario, String metric) {
@@ -628,7 +647,9 @@ public final class Report {
         md.append("```\nbenchmarks/run.sh            # build once, codec benchmarks, load comparison, this report\n"
                 + "benchmarks/run.sh load       # load comparison only (about 4 minutes)\n"
                 + "benchmarks/run.sh codec      # JMH codec benchmarks only (about 7 minutes)\n"
-                + "SERVERS=\"ours netty\" benchmarks/run.sh load   # a subset of servers\n```\n\n");
+                + "SERVERS=\"ours netty\" benchmarks/run.sh load   # a subset of servers\n"
+                + "benchmarks/run.sh matrix     # ws-by-hand against Netty across load shapes (about 25 minutes)\n"
+                + "RUN_DIR=<run> MATRIX_CELLS='^echo-t1/c100-f8-s64$' benchmarks/run.sh matrix   # one cell again\n```\n\n");
         md.append("Raw results of each run (load tool lines, JMH CSV, server logs) stay in "
                 + "`benchmarks/target/results/<timestamp>/`. See `benchmarks/README.md` for every knob. "
                 + "Throughput on a shared 2-core machine moves by up to 25% from run to run: compare ratios within "
@@ -651,7 +672,7 @@ public final class Report {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private static String bytes(int size) {
+    static String bytes(int size) {
         if (size >= 1 << 20 && size % (1 << 20) == 0) {
             return (size >> 20) + " MiB";
         }

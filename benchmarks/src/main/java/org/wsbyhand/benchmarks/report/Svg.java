@@ -67,7 +67,7 @@ final class Svg {
     }
 
     /** One colour family per implementation, so charts read alike. */
-    private static String color(String label) {
+    static String color(String label) {
         if (label.startsWith("ws-by-hand")) {
             return label.contains("(") && !label.contains("in place") ? "#6b9bd1" : "#1f5fa8";
         }
@@ -89,7 +89,7 @@ final class Svg {
         return "#999999";
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

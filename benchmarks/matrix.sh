@@ -31,7 +31,7 @@
 #   MATRIX_SECONDS          per-cell timed window in seconds [5]
 #   MATRIX_SERVER_WARMUP    seconds of load each server gets once, when started [6]
 #   MATRIX_SERVERS          the servers compared in every cell ["ours netty"]
-#   MATRIX_PEERS            servers that also run the summary cells ["jetty java-websocket undertow"]
+#   MATRIX_PEERS            servers that also run the summary cells ["ours-jdk jetty java-websocket undertow"]
 #   MATRIX_SUMMARY          the summary cells ["echo-t2/c100-f8-s64 tls/c100-f8-s64
 #                           deflate/c100-f8-s1024 broadcast/r100-f8-s64 idle/c10000"]
 #   MATRIX_INFLIGHT_CAP     echo cells with more bytes in flight (connections x in flight x size)
@@ -51,7 +51,7 @@ MATRIX_WARMUP=${MATRIX_WARMUP:-2}
 MATRIX_SECONDS=${MATRIX_SECONDS:-5}
 MATRIX_SERVER_WARMUP=${MATRIX_SERVER_WARMUP:-6}
 MATRIX_SERVERS=${MATRIX_SERVERS:-"ours netty"}
-MATRIX_PEERS=${MATRIX_PEERS-"jetty java-websocket undertow"}
+MATRIX_PEERS=${MATRIX_PEERS-"ours-jdk jetty java-websocket undertow"}
 MATRIX_SUMMARY=${MATRIX_SUMMARY:-"echo-t2/c100-f8-s64 tls/c100-f8-s64 deflate/c100-f8-s1024 broadcast/r100-f8-s64 idle/c10000"}
 MATRIX_INFLIGHT_CAP=${MATRIX_INFLIGHT_CAP:-67108864}
 MATRIX_QUIET=${MATRIX_QUIET:-0.25}
@@ -247,35 +247,29 @@ matrix_cleanup() {
 # One load tool may open at most 20,000 files, so N idle connections above MATRIX_IDLE_PER_PROCESS
 # come from two: A measures the server before any connection (heap, RSS) into a snapshot file,
 # opens the first half from 127.0.0.2-126 and holds them; once A reports its connections, B opens
-# the second half from 127.0.0.127-251, measures after and divides by both halves (--others); then
+# the second half from 127.0.0.127-251, measures after over both halves; then
 # A is ended. B's lines are the cell's; A's stay beside them in <results>-A.tsv.
 idle_two_processes() { # $1 label, $2 port, $3 server pid, $4 results file, $5 log file, $6 connections
+  # A takes the "before" snapshot, opens its half and writes the hand-over file (server pid, the
+  # snapshot, its count); B waits for that file (up to 300 s, same server pid only), opens the other
+  # half from other source addresses, measures over both halves and tells A to let go.
   local label=$1 port=$2 pid=$3 out=$4 logfile=$5 total=$6
   local first=$((total / 2)) second=$((total - total / 2))
   local snapshot="${out%.tsv}.snapshot" holder_log="${logfile%.log}-A.log"
   rm -f "$snapshot"
   "${LOAD_TOOL[@]}" --label "$label" --results "${out%.tsv}-A.tsv" --port "$port" --server-pid "$pid" \
     --scenario idle --threads "$CLIENT_THREADS" --connections "$first" --seconds 120 \
-    --source-from 2 --source-to 126 --measure before --snapshot "$snapshot" --hold 120 \
+    --source-from 2 --source-to 126 --measure before --snapshot "$snapshot" --hold 300 \
     > "$holder_log" 2>&1 &
   IDLE_HOLDER_PID=$!
-  local deadline=$((SECONDS + 150)) ready=0
-  while (( SECONDS < deadline )); do
-    if grep -q $'\tidle\tconnections\t' "$holder_log" 2>/dev/null; then
-      ready=1
-      break
-    fi
-    kill -0 "$IDLE_HOLDER_PID" 2>/dev/null || break
+  matrix_load "$label" "$port" "$pid" "$out" "$logfile" \
+    --scenario idle --threads "$CLIENT_THREADS" --connections "$second" --seconds 120 \
+    --source-from 127 --source-to 251 --measure after --snapshot "$snapshot" \
+    || log "matrix: load tool B failed for $label, see $logfile (A: $holder_log)"
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$IDLE_HOLDER_PID" 2>/dev/null && (( SECONDS < deadline )); do
     sleep 1
   done
-  if (( ready )); then
-    matrix_load "$label" "$port" "$pid" "$out" "$logfile" \
-      --scenario idle --threads "$CLIENT_THREADS" --connections "$second" --seconds 120 \
-      --source-from 127 --source-to 251 --measure after --snapshot "$snapshot" --others "$first" \
-      || log "matrix: load tool B failed for $label, see $logfile"
-  else
-    log "matrix: load tool A never reported its $first connections for $label, see $holder_log"
-  fi
   end_process "$IDLE_HOLDER_PID"
   IDLE_HOLDER_PID=""
 }

@@ -98,7 +98,9 @@ JDK_FLAGS=""
 if (( JAVA_MAJOR >= 23 )); then
   JDK_FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
 fi
-SERVER_FLAGS=${SERVER_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC $JDK_FLAGS"}
+# java.lang opened: ws-by-hand's carrier loops need it (see ServerConfig.carrierLoops); the other servers
+# ignore it. The label ours-jdk runs ws-by-hand on the JDK's scheduler instead, for comparison.
+SERVER_FLAGS=${SERVER_FLAGS:-"-Xms512m -Xmx512m -XX:+UseParallelGC --add-opens java.base/java.lang=ALL-UNNAMED $JDK_FLAGS"}
 CLIENT_FLAGS=${CLIENT_FLAGS:-"-Xms1g -Xmx1g -XX:+UseParallelGC $JDK_FLAGS"}
 RESULTS_ROOT="$ROOT/benchmarks/target/results"
 if [[ "$MODE" == report && -z "${RUN_DIR:-}" ]]; then
@@ -163,7 +165,7 @@ SERVER_LABEL=""
 
 main_class() { # $1 = server label
   case "$1" in
-    ours) echo org.wsbyhand.benchmarks.peers.OursServer ;; # EchoServer.create / BroadcastServer.create
+    ours | ours-jdk) echo org.wsbyhand.benchmarks.peers.OursServer ;; # EchoServer / BroadcastServer
     handrolled) echo org.wsbyhand.examples.HandRolledServer ;;
     netty) echo org.wsbyhand.benchmarks.peers.NettyServer ;;
     jetty) echo org.wsbyhand.benchmarks.peers.JettyServer ;;
@@ -191,6 +193,9 @@ launch_server() { # $1 label, $2 name (log and profile file), $3 port, then the 
   shift 3
   main=$(main_class "$label") || return 1
   local flags=$SERVER_FLAGS
+  if [[ "$label" == ours-jdk ]]; then
+    flags="$flags -Dbench.carrierLoops=0"
+  fi
   if [[ "${PROFILE:-0}" == 1 ]]; then
     flags="$flags -XX:StartFlightRecording=filename=$RUN_DIR/$name.jfr,settings=profile,dumponexit=true"
   fi

@@ -53,10 +53,13 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
     /** The thread serving this connection now: the first one, or the one that resumed it; null while parked. */
     private volatile Thread thread;
     private final ThreadRelease release = new ThreadRelease();
-    private SocketTransport transport;
+    private volatile SocketTransport transport;
     private SelectionKey parkedKey;
+    /** The carrier loop whose thread runs this connection's virtual threads, or null (the JDK's scheduler). */
+    private final CarrierLoop carrier;
 
-    ConnectionLoop(WebSocketServer server, Socket socket, long id, SessionMemory memory) {
+    ConnectionLoop(WebSocketServer server, Socket socket, long id, SessionMemory memory, CarrierLoop carrier) {
+        this.carrier = carrier;
         this.server = server;
         this.config = server.config();
         this.counters = server.counters();
@@ -133,6 +136,9 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                 loop = created;
                 out.write(upgrade.accepted().response().toBytes());
                 out.flush();
+                if (carrier != null) {
+                    transport.enterLoop(LoopChannel.register(channel, carrier));
+                }
             } finally {
                 lock.unlock();
             }
@@ -175,7 +181,7 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
     /** The writers' gate: open while a thread reads the session; a parked session is woken to write. */
     private boolean writable() {
         if (release.wanted() == ThreadRelease.Step.WAKE) {
-            server.idleWatcher().wake(this);
+            wakeParked();
         }
         return release.state() == ThreadRelease.State.ACTIVE;
     }
@@ -196,24 +202,27 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
         } finally {
             lock.unlock();
         }
-        try {
-            channel.configureBlocking(false);
-            parkedKey = server.idleWatcher().park(channel, this);
-        } catch (IOException | RuntimeException e) {
-            log.debug("session {} ({}): keeps its thread: {}", id, remote, e.toString());
+        LoopChannel looped = transport.looped();
+        if (looped == null) {
             try {
-                channel.configureBlocking(true);
-            } catch (IOException | RuntimeException again) {
-                // Closed: the next read fails and the session ends.
+                channel.configureBlocking(false);
+                parkedKey = server.idleWatcher().park(channel, this);
+            } catch (IOException | RuntimeException e) {
+                log.debug("session {} ({}): keeps its thread: {}", id, remote, e.toString());
+                try {
+                    channel.configureBlocking(true);
+                } catch (IOException | RuntimeException again) {
+                    // Closed: the next read fails and the session ends.
+                }
+                lock.lock();
+                try {
+                    release.releaseFailed();
+                    current.session().outbound().resumed();
+                } finally {
+                    lock.unlock();
+                }
+                return false;
             }
-            lock.lock();
-            try {
-                release.releaseFailed();
-                current.session().outbound().resumed();
-            } finally {
-                lock.unlock();
-            }
-            return false;
         }
         thread = null; // a parked session keeps no thread reachable
         ThreadRelease.Step step;
@@ -225,9 +234,42 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
             lock.unlock();
         }
         if (step == ThreadRelease.Step.WAKE) {
-            server.idleWatcher().wake(this);
+            wakeParked();
+        } else if (looped != null) {
+            // Armed only now that the session is PARKED: bytes seen while it was still RELEASING could
+            // not be claimed, and the loop disarms a key once it reported it. An arming that comes
+            // after a wake is harmless: the resumed reader reads before it waits.
+            try {
+                looped.park(() -> startOnLoop(true));
+            } catch (IOException e) {
+                abort(); // closed meanwhile: the session is resumed to end
+            }
         }
         return true;
+    }
+
+    /** Resumes the parked session, which the caller's transition already claimed (WAKING): through the idle watcher, or on its carrier loop. */
+    private void wakeParked() {
+        if (carrier != null) {
+            startOnLoop(false);
+        } else {
+            server.idleWatcher().wake(this);
+        }
+    }
+
+    /**
+     * A session parked on its carrier loop is wanted: a new thread on the loop resumes it. When bytes
+     * arrived ({@code claim}), only if this is the first wake since it parked; otherwise the caller's
+     * {@link ThreadRelease} transition has claimed it already. Never blocks: it may run on the loop's
+     * own thread.
+     */
+    private void startOnLoop(boolean claim) {
+        server.carrierLoops().builder(carrier).name("ws-connection-" + id).start(() -> {
+            transport.looped().unparked();
+            if (!claim || claimWake()) {
+                resume();
+            }
+        });
     }
 
     @Override
@@ -257,7 +299,9 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
         boolean released = false;
         try {
             try {
-                channel.configureBlocking(true);
+                if (transport.looped() == null) {
+                    channel.configureBlocking(true);
+                }
             } catch (IOException e) {
                 log.debug("session {} ({}): cannot resume: {}", id, remote, e.toString());
                 abort(); // the loop's next read fails and the session ends
@@ -307,13 +351,17 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
         } catch (IOException e) {
             log.debug("connection {}: close failed: {}", id, e.toString());
         }
+        SocketTransport t = transport;
+        if (t != null) {
+            t.closed();
+        }
         SessionLoop current = loop;
         if (current != null) {
             SessionLock lock = current.session().lock();
             lock.lock();
             try {
                 if (release.wanted() == ThreadRelease.Step.WAKE) {
-                    server.idleWatcher().wake(this);
+                    wakeParked();
                 }
             } finally {
                 lock.unlock();

@@ -37,6 +37,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
     private Duration keepAliveTimeout = ServerConfig.DEFAULT_KEEP_ALIVE_TIMEOUT;
     private int maxRequestsPerConnection = ServerConfig.DEFAULT_MAX_REQUESTS_PER_CONNECTION;
     private Duration threadRelease = ServerConfig.DEFAULT_THREAD_RELEASE;
+    private int carrierLoops = ServerConfig.CARRIER_LOOPS_AUTO;
     private SSLContext tls;
     private final List<ServerListener> listeners = new ArrayList<>();
 
@@ -279,6 +280,20 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
 
 
     /**
+     * How many carrier loops run the virtual threads of ws:// connections (default
+     * {@link ServerConfig#CARRIER_LOOPS_AUTO}: one per processor, where {@code java.lang} is open to
+     * ws-server; see {@link ServerConfig#carrierLoops()}). Zero always uses the JDK's scheduler.
+     *
+     * @param count -1 (auto), 0 (the JDK's scheduler) or the number of loops, at most
+     *              {@value ServerConfig#MAX_CARRIER_LOOPS}
+     * @return this builder
+     */
+    public ServerBuilder carrierLoops(int count) {
+        this.carrierLoops = count;
+        return this;
+    }
+
+    /**
      * Serve wss:// with this TLS context (default plain ws://).
      *
      * @param context the TLS context that creates the server's engines
@@ -334,7 +349,7 @@ public final class ServerBuilder extends SessionSettings<ServerBuilder> {
                 Optional.ofNullable(staticFiles), limits(), maxOutboundBytes(), overflowPolicy(),
                 memoryBudget > 0 ? memoryBudget : ServerConfig.defaultMemoryBudget(), maxConnections,
                 maxConnectionsPerAddress, handshakeTimeout, responseTimeout, keepAliveTimeout, maxRequestsPerConnection,
-                idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease, Optional.ofNullable(tls),
+                idleTimeout(), pingInterval(), pongTimeout(), closeTimeout(), threadRelease, carrierLoops, Optional.ofNullable(tls),
                 deflate(), listeners);
     }
 

@@ -66,6 +66,16 @@ import org.wsbyhand.session.WebSocketHandler;
  *                         waits on the server's selector, which resumes it on a new virtual thread
  *                         when bytes arrive or anything is sent to it (default 500 ms; zero keeps
  *                         one thread per session for its whole life; wss:// sessions always keep it)
+ * @param carrierLoops     how many carrier loops run the virtual threads of ws:// connections: ws-server's
+ *                         own threads that each wait on a selector and carry the threads of their
+ *                         sessions, so that a message arriving costs no hand-off between threads (small
+ *                         messages cost about half the CPU of the JDK's scheduler). They need
+ *                         {@code java.lang} opened to ws-server ({@code --add-opens
+ *                         java.base/java.lang=ALL-UNNAMED}, or {@code =org.wsbyhand.server} on the module
+ *                         path); without it the JDK's scheduler runs every thread and the server says
+ *                         so once in its log. Default {@value #CARRIER_LOOPS_AUTO}: one per processor
+ *                         where allowed; zero: always the JDK's scheduler. wss:// connections always
+ *                         run on the JDK's scheduler
  * @param tls              TLS context for wss://, if any
  * @param compression      permessage-deflate (RFC 7692): present to offer it to clients that ask
  *                         (default {@link DeflateOptions#defaults()}: level 6, messages of 32 bytes
@@ -98,6 +108,7 @@ public record ServerConfig(
         Duration pongTimeout,
         Duration closeTimeout,
         Duration threadRelease,
+        int carrierLoops,
         Optional<SSLContext> tls,
         Optional<DeflateOptions> compression,
         List<ServerListener> listeners) {
@@ -135,6 +146,11 @@ public record ServerConfig(
     /** 500 milliseconds. */
     public static final Duration DEFAULT_THREAD_RELEASE = Duration.ofMillis(500);
 
+    /** Carrier loops: one per processor where {@code java.lang} is open to ws-server, else none. */
+    public static final int CARRIER_LOOPS_AUTO = -1;
+    /** The most carrier loops a server may ask for. */
+    public static final int MAX_CARRIER_LOOPS = 256;
+
     /** Validates every setting and makes the collections immutable. */
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -166,6 +182,9 @@ public record ServerConfig(
         requirePositive("pongTimeout", pongTimeout);
         requirePositive("closeTimeout", closeTimeout);
         requireNotNegative("threadRelease", threadRelease);
+        if (carrierLoops < CARRIER_LOOPS_AUTO || carrierLoops > MAX_CARRIER_LOOPS) {
+            throw new IllegalArgumentException("carrierLoops must be -1 (auto) to " + MAX_CARRIER_LOOPS + ", was " + carrierLoops);
+        }
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(compression, "compression");
         listeners = List.copyOf(listeners);

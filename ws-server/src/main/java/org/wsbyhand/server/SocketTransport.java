@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.wsbyhand.protocol.Connection;
 import org.wsbyhand.session.core.Transport;
@@ -22,6 +23,11 @@ import org.wsbyhand.session.core.Transport;
  *       never blocks keeps its carrier: after a slice of work without waiting it takes a turn of
  *       {@link BusyReaders}.</li>
  * </ul>
+ *
+ * <p>On a {@link CarrierLoop} ({@link #enterLoop}) the socket is read and written through a
+ * {@link LoopChannel} instead of its streams; a quiet read is a timed wait on the loop, and a reader
+ * that worked a slice without waiting yields to the loop's other sessions, since the loop is its
+ * only carrier.
  */
 final class SocketTransport implements Transport {
     /** A reader that has read this long without its reads waiting takes a turn of {@link BusyReaders}. */
@@ -45,6 +51,8 @@ final class SocketTransport implements Transport {
     private final BusyReaders.Turn busy;
     private final long releaseNanos;
     private final int releaseMillis;
+    /** The socket on its carrier loop, once the session runs there; else null (blocking streams). */
+    private volatile LoopChannel looped;
 
     // The reading thread's own.
     private boolean quiet;
@@ -71,8 +79,25 @@ final class SocketTransport implements Transport {
         runningSince = System.nanoTime();
     }
 
+    /**
+     * From now on the socket is read and written through {@code channel} on its carrier loop. Called
+     * once, by the session's first thread, after the 101 is written and before the session reads.
+     */
+    void enterLoop(LoopChannel channel) {
+        this.looped = channel;
+    }
+
+    /** The socket on its carrier loop, or null. */
+    LoopChannel looped() {
+        return looped;
+    }
+
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        LoopChannel channel = looped;
+        if (channel != null) {
+            return readOnLoop(channel, buffer, offset, length);
+        }
         while (true) {
             if (quiet != timedReads) {
                 socket.setSoTimeout(quiet ? releaseMillis : 0);
@@ -102,6 +127,28 @@ final class SocketTransport implements Transport {
         }
     }
 
+    private int readOnLoop(LoopChannel channel, byte[] buffer, int offset, int length) throws IOException {
+        ByteBuffer into = ByteBuffer.wrap(buffer, offset, length);
+        while (true) {
+            long started = System.nanoTime();
+            int n = channel.read(into, quiet ? releaseNanos : 0);
+            long now = System.nanoTime();
+            if (n == 0) { // a quiet session's wait passed without bytes
+                if (owner.release()) {
+                    return RELEASED;
+                }
+                continue;
+            }
+            if (now - started > WAITED_NANOS) {
+                runningSince = started; // it parked: the loop ran others meanwhile
+            }
+            quiet = releaseNanos > 0 && now - previousRead >= releaseNanos;
+            previousRead = now;
+            checkSlice(now);
+            return n;
+        }
+    }
+
     @Override
     public void dispatched() {
         checkSlice(System.nanoTime());
@@ -109,13 +156,22 @@ final class SocketTransport implements Transport {
 
     private void checkSlice(long now) {
         if (now - runningSince > SLICE_NANOS) {
-            busy.nextSlice(SLICE_NANOS);
+            if (looped != null) {
+                Thread.yield(); // to the back of the loop's queue, behind the sessions it woke meanwhile
+            } else {
+                busy.nextSlice(SLICE_NANOS);
+            }
             runningSince = System.nanoTime();
         }
     }
 
     @Override
     public void write(byte[] buffer, int offset, int length) throws IOException {
+        LoopChannel channel = looped;
+        if (channel != null) {
+            channel.write(ByteBuffer.wrap(buffer, offset, length));
+            return;
+        }
         out.write(buffer, offset, length);
         out.flush();
     }
@@ -123,6 +179,14 @@ final class SocketTransport implements Transport {
     @Override
     public void abort() {
         owner.abort();
+    }
+
+    /** The socket was closed: a thread waiting on the carrier loop wakes and finds it closed. Any thread. */
+    void closed() {
+        LoopChannel channel = looped;
+        if (channel != null) {
+            channel.wakeAll();
+        }
     }
 
     /** The reading thread stops (the session ended): its turn goes to the next reader. Reader thread. */
@@ -133,6 +197,11 @@ final class SocketTransport implements Transport {
     /** A server closes first (RFC 6455 7.1.1): half-close, read what is left until the client's FIN, bounded. */
     @Override
     public void finish(Connection.TransportAction action, long nanos) {
+        LoopChannel channel = looped;
+        if (channel != null) {
+            channel.linger(nanos);
+            return;
+        }
         Linger.shutdown(socket, nanos, Linger.MAX_BYTES);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsbyhand.protocol.handshake.ServerHandshake;
@@ -59,6 +60,7 @@ public final class WebSocketServer implements AutoCloseable {
     private volatile boolean closing;
     private ServerSocket serverSocket;
     private IdleWatcher idleWatcher;
+    private volatile CarrierLoops carrierLoops;
     private Acceptor acceptor;
     private boolean started;
 
@@ -124,6 +126,7 @@ public final class WebSocketServer implements AutoCloseable {
             started = true;
             idleWatcher = new IdleWatcher("ws-idle-" + port());
             idleWatcher.start();
+            carrierLoops = CarrierLoops.start(config.carrierLoops(), "ws-" + port());
             sweep.start(config);
             // The accept thread is not a daemon: it keeps the JVM alive until close() (see Acceptor.start).
             acceptor = new Acceptor(this, serverSocket, slots);
@@ -300,6 +303,9 @@ public final class WebSocketServer implements AutoCloseable {
             if (idleWatcher != null) {
                 idleWatcher.close();
             }
+            if (carrierLoops != null) {
+                carrierLoops.close();
+            }
             log.info("WebSocket server on port {} closed", serverSocket == null ? -1 : serverSocket.getLocalPort());
         } finally {
             lifecycle.unlock();
@@ -315,9 +321,13 @@ public final class WebSocketServer implements AutoCloseable {
     void startConnection(Socket socket) {
         ConnectionLoop loop = null;
         try {
-            loop = new ConnectionLoop(this, socket, connectionIds.incrementAndGet(), new SessionMemory(memory));
+            // wss:// sessions block in SSLSocket, which only the JDK's poller can wake: they keep its scheduler.
+            CarrierLoops carriers = socket instanceof SSLSocket ? null : carrierLoops;
+            CarrierLoop carrier = carriers == null ? null : carriers.next();
+            loop = new ConnectionLoop(this, socket, connectionIds.incrementAndGet(), new SessionMemory(memory), carrier);
             loops.add(loop);
-            Thread.ofVirtual().name("ws-connection-" + loop.id()).start(loop);
+            Thread.Builder.OfVirtual builder = carrier == null ? Thread.ofVirtual() : carriers.builder(carrier);
+            builder.name("ws-connection-" + loop.id()).start(loop);
         } catch (Throwable e) {
             if (loop != null) {
                 loops.remove(loop);
@@ -363,6 +373,11 @@ public final class WebSocketServer implements AutoCloseable {
     /** The turns of readers that never wait for bytes (see {@link BusyReaders}). */
     BusyReaders busyReaders() {
         return busyReaders;
+    }
+
+    /** The carrier loops that run ws:// connections, or null (the JDK's scheduler). */
+    CarrierLoops carrierLoops() {
+        return carrierLoops;
     }
 
     /** Where sessions wait without a thread (see {@link ServerConfig#threadRelease()}). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.wsbyhand.examples.BroadcastServer;
 import org.wsbyhand.examples.EchoServer;
 import org.wsbyhand.server.ServerBuilder;
+import org.wsbyhand.server.ServerConfig;
 import org.wsbyhand.server.WebSocketServer;
 
 /**
@@ -33,7 +34,9 @@ public final class OursServer {
         ServerBuilder builder = options.broadcast()
                 ? BroadcastServer.builder("127.0.0.1", options.port())
                 : EchoServer.builder("127.0.0.1", options.port());
-        builder.maxConnections(MAX_CONNECTIONS).compression(options.deflate());
+        builder.maxConnections(MAX_CONNECTIONS).compression(options.deflate())
+                // -Dbench.carrierLoops=0 (run.sh's label ours-jdk): the JDK's scheduler, for comparison.
+                .carrierLoops(Integer.getInteger("bench.carrierLoops", ServerConfig.CARRIER_LOOPS_AUTO));
         if (options.deflate()) {
             builder.compressionWindowBits(options.windowBits().orElse(15));
         }

@@ -26,6 +26,7 @@ public final class Report {
 
     static {
         SERVERS.put("ours", "ws-by-hand");
+        SERVERS.put("ours-jdk", "ws-by-hand on the JDK's scheduler");
         SERVERS.put("handrolled", "ws-by-hand HandRolledServer");
         SERVERS.put("netty", "Netty 4.2");
         SERVERS.put("jetty", "Jetty 12.1");

@@ -1,0 +1,176 @@
+package org.wsbyhand.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A session's socket on a {@link CarrierLoop}: the channel in non-blocking mode, registered with the
+ * loop's selector for its whole life. A read or write that cannot go on arms the key for that
+ * direction and parks the calling virtual thread; the loop disarms the key when it is ready and
+ * unparks the thread. A session that gave its thread back waits here too: the loop then runs its
+ * resume action instead.
+ *
+ * <p>One thread reads at a time and one writes at a time (the session's reader and the holder of its
+ * write lock); any thread may {@link #wakeAll}.
+ */
+final class LoopChannel {
+    private final SocketChannel channel;
+    private final CarrierLoop loop;
+    private final SelectionKey key;
+    private volatile Thread reader;
+    private volatile Thread writer;
+    /** What the loop runs when bytes arrive for a session without a thread, else null. */
+    private volatile Runnable parked;
+
+    private LoopChannel(SocketChannel channel, CarrierLoop loop) throws IOException {
+        this.channel = channel;
+        this.loop = loop;
+        channel.configureBlocking(false);
+        this.key = channel.register(loop.selector(), 0, this);
+    }
+
+    /** Puts {@code channel} in non-blocking mode for good and registers it with {@code loop}. */
+    static LoopChannel register(SocketChannel channel, CarrierLoop loop) throws IOException {
+        return new LoopChannel(channel, loop);
+    }
+
+    /**
+     * Reads at least one byte into {@code into}, waiting as long as it takes ({@code waitNanos} 0) or
+     * at most {@code waitNanos}.
+     *
+     * @return the bytes read, -1 at the end of the stream, 0 when the wait passed without any
+     */
+    int read(ByteBuffer into, long waitNanos) throws IOException {
+        long deadline = System.nanoTime() + waitNanos;
+        int n;
+        while ((n = channel.read(into)) == 0) {
+            long left = waitNanos == 0 ? 0 : deadline - System.nanoTime();
+            if (waitNanos != 0 && left <= 0) {
+                return 0;
+            }
+            await(SelectionKey.OP_READ, left);
+        }
+        return n;
+    }
+
+    /** Writes all of {@code from}, waiting while the socket's send buffer is full. */
+    void write(ByteBuffer from) throws IOException {
+        while (from.hasRemaining()) {
+            if (channel.write(from) == 0) {
+                await(SelectionKey.OP_WRITE, 0);
+            }
+        }
+    }
+
+    /** Arms the key for {@code op} and parks until the loop sees it ready, {@code nanos} pass (if not 0) or a wake. */
+    private void await(int op, long nanos) throws IOException {
+        Thread me = Thread.currentThread();
+        boolean reading = op == SelectionKey.OP_READ;
+        if (reading) {
+            reader = me;
+        } else {
+            writer = me;
+        }
+        try {
+            key.interestOpsOr(op);
+            loop.interestChanged();
+            if (!channel.isOpen()) {
+                throw new ClosedChannelException(); // closed before the key was armed: no wake comes
+            }
+            if (nanos > 0) {
+                LockSupport.parkNanos(this, nanos);
+            } else {
+                LockSupport.park(this);
+            }
+        } catch (CancelledKeyException e) {
+            throw new ClosedChannelException();
+        } finally {
+            if (reading) {
+                reader = null;
+            } else {
+                writer = null;
+            }
+        }
+    }
+
+    /** The session gives its thread back: the loop runs {@code resume} when bytes arrive. The reader thread. */
+    void park(Runnable resume) throws IOException {
+        parked = resume;
+        try {
+            key.interestOpsOr(SelectionKey.OP_READ);
+        } catch (CancelledKeyException e) {
+            parked = null;
+            throw new ClosedChannelException();
+        }
+        loop.interestChanged();
+    }
+
+    /** A new thread took the session over: the loop no longer resumes it. */
+    void unparked() {
+        parked = null;
+    }
+
+    /** The loop saw the key ready for {@code ops} (or cancelled: both). The loop's thread. */
+    void ready(int ops) {
+        if ((ops & SelectionKey.OP_READ) != 0) {
+            Thread waiting = reader;
+            Runnable resume = parked;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            } else if (resume != null) {
+                parked = null;
+                resume.run();
+            }
+        }
+        if ((ops & SelectionKey.OP_WRITE) != 0) {
+            Thread waiting = writer;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+    }
+
+    /** The socket was closed: whoever waits on it wakes and finds it closed. Any thread. */
+    void wakeAll() {
+        Thread waiting = reader;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
+        waiting = writer;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
+    }
+
+    /**
+     * A server closes first (RFC 6455 7.1.1): half-closes and discards what the client still sends
+     * until its FIN, {@code nanos} or {@link Linger#MAX_BYTES}, the way {@link Linger} does for a
+     * blocking socket.
+     */
+    void linger(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        try {
+            channel.shutdownOutput();
+            ByteBuffer discard = ByteBuffer.allocate(512);
+            for (int total = 0; total < Linger.MAX_BYTES; ) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                discard.clear();
+                int n = read(discard, left);
+                if (n <= 0) {
+                    return;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // Reset or closed: the socket is closed next either way.
+        }
+    }
+}

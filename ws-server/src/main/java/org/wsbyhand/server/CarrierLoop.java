@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * scheduled on it (see {@link CarrierLoops}): the scheduler of those threads is this loop's
  * {@link #execute}. A session's thread that finds no bytes to read arms its socket's key and parks
  * ({@link LoopChannel}); the loop, woken by the kernel, unparks it, which queues its continuation
- * here, and runs it right away on the same thread. So a message that arrives costs one
+ * here, and runs it right away on the same thread, before it selects again. So a message that arrives costs one
  * {@code epoll_wait} and no hand-off between threads, where the JDK's own scheduler needs its poller
  * thread to wake a carrier thread.
  *
@@ -122,7 +122,7 @@ final class CarrierLoop implements Executor, Runnable {
         }
     }
 
-    /** Disarms each ready key (its waiters arm it again when they wait) and wakes its waiters. */
+    /** Hands each ready key's readiness to its channel, which wakes its waiters (and disarms what it must). */
     private void wakeReady() {
         Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {
@@ -131,7 +131,6 @@ final class CarrierLoop implements Executor, Runnable {
             int ready;
             try {
                 ready = key.readyOps();
-                key.interestOpsAnd(~ready);
             } catch (CancelledKeyException e) {
                 ready = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
             }

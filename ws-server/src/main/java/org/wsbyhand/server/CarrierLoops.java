@@ -23,6 +23,8 @@ final class CarrierLoops {
     private static final Logger log = LoggerFactory.getLogger(CarrierLoops.class);
     /** {@code new ThreadBuilders.VirtualThreadBuilder(Executor)}, or null where it cannot be reached. */
     private static final MethodHandle BUILDER = findBuilder();
+    /** Whether {@link #startJdkPoller} ran in this JVM (guarded by the class). */
+    private static boolean jdkPollerStarted;
 
     private final CarrierLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
@@ -120,8 +122,6 @@ final class CarrierLoops {
         }
         jdkPollerStarted = true;
     }
-
-    private static boolean jdkPollerStarted;
 
     /** The loop for a new connection: each in turn. */
     CarrierLoop next() {

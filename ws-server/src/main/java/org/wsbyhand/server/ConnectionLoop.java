@@ -27,8 +27,8 @@ import org.wsbyhand.session.core.Termination;
  * One accepted socket from its first byte to its close: the {@link FrontDoor} answers it or accepts
  * an upgrade; then the session is put together and run by a {@link SessionLoop} on this virtual
  * thread. When the session is quiet its thread may be given back ({@link ThreadRelease}): the socket
- * waits on the server's {@link IdleWatcher}, which resumes the loop on a new thread when bytes
- * arrive or something must be sent.
+ * waits on the server's {@link IdleWatcher}, or on its {@link CarrierLoop} when it has one, which
+ * resumes the loop on a new thread when bytes arrive or something must be sent.
  *
  * <p>Before the session runs, the server's timer drops a connection that overstays its deadline (TLS
  * and head, then a plain HTTP answer); afterwards the timer keeps the session's clock.
@@ -199,6 +199,7 @@ final class ConnectionLoop implements Runnable, IdleWatcher.Parked, SocketTransp
                 return false;
             }
             connection.trim(); // an idle session keeps no message buffer
+            current.session().outbound().readerLeft(); // nor its ended thread
         } finally {
             lock.unlock();
         }

@@ -126,7 +126,14 @@ public final class WebSocketServer implements AutoCloseable {
             started = true;
             idleWatcher = new IdleWatcher("ws-idle-" + port());
             idleWatcher.start();
-            carrierLoops = CarrierLoops.start(config.carrierLoops(), "ws-" + port());
+            try {
+                carrierLoops = CarrierLoops.start(config.carrierLoops(), "ws-" + port());
+            } catch (IOException | RuntimeException e) {
+                idleWatcher.close();
+                serverSocket.close();
+                started = false;
+                throw e;
+            }
             sweep.start(config);
             // The accept thread is not a daemon: it keeps the JVM alive until close() (see Acceptor.start).
             acceptor = new Acceptor(this, serverSocket, slots);

@@ -624,6 +624,16 @@ public final class Outbound {
         return true;
     }
 
+    /**
+     * The reader gives back its thread (the session parks): forget the thread, so that a parked
+     * session keeps no ended thread reachable (about 300 bytes). The next batch names the new reader.
+     * Lock held.
+     */
+    public void readerLeft() {
+        assert lock.held();
+        reader = null;
+    }
+
     /** The reader is back after giving away its thread: write what waited for it. Lock held. */
     public void resumed() {
         assert lock.held();

@@ -257,9 +257,14 @@ final class MatrixSection {
         count(out, cell, server, "held_back", "replies held back");
         count(out, cell, server, "closed_connections", "connections closed");
         count(out, cell, server, "failed", "connections failed");
+        // Compression is only asked for in the deflate family: say so where it was asked and refused,
+        // or where a server compressed without being asked.
         Double compressed = results.value(cell, server, "compressed");
-        if (compressed != null && compressed == 0) {
+        boolean asked = cell.family().equals("deflate");
+        if (compressed != null && asked && compressed == 0) {
             out.add("not compressed");
+        } else if (compressed != null && !asked && compressed > 0) {
+            out.add("compressed unasked");
         }
         return out;
     }
@@ -325,7 +330,9 @@ final class MatrixSection {
                 if (s.equals(OURS) && ratio != null && ratio > 1) {
                     notes.add("**loses: " + lossRatio(ratio) + " heap per connection**");
                 }
-                Double opened = value(cell, s, "connections");
+                // Across two load-tool processes, measured_connections counts both; connections only the measuring one's.
+                Double measured = value(cell, s, "measured_connections");
+                Double opened = measured != null ? measured : value(cell, s, "connections");
                 if (opened != null && opened < cell.connections()) {
                     notes.add(String.format(Locale.ROOT, "only %,.0f opened", opened));
                 }

@@ -49,13 +49,7 @@ final class LineChart {
             }
         }
         int height = PLOT_BOTTOM + 50 + series.size() * LEGEND_ROW;
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"12\">\n", WIDTH, height, WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n",
-                Svg.escape(title)));
+        StringBuilder svg = Svg.open(WIDTH, height, title);
         if (xs.isEmpty() || yMax <= 0) {
             svg.append("<text x=\"10\" y=\"60\">no data</text>\n</svg>\n");
             return svg.toString();

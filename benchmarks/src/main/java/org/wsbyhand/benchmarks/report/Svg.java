@@ -19,19 +19,25 @@ final class Svg {
 
     private Svg() {}
 
+    /** An SVG document of this size on a white background, with {@code title} at the top; the caller closes it. */
+    static StringBuilder open(int width, int height, String title) {
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+                        + "font-family=\"sans-serif\" font-size=\"12\">\n", width, height, width, height));
+        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", width, height));
+        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n",
+                escape(title)));
+        return svg;
+    }
+
     static String chart(String title, String unit, List<Report.Group> groups) {
         boolean perGroup = groups.size() > 1;
         int height = 40 + (perGroup ? 16 : 0);
         for (Report.Group g : groups) {
             height += (g.name().isEmpty() ? 0 : 18) + g.bars().size() * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP;
         }
-        StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-                        + "font-family=\"sans-serif\" font-size=\"12\">\n", WIDTH, height, WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n",
-                escape(title)));
+        StringBuilder svg = open(WIDTH, height, title);
         int y = 40;
         if (perGroup) {
             svg.append(String.format(Locale.ROOT,

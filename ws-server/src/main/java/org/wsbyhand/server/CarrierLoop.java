@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * One platform thread that waits on a selector and is also the carrier of the virtual threads
  * scheduled on it (see {@link CarrierLoops}): the scheduler of those threads is this loop's
  * {@link #execute}. A session's thread that finds no bytes to read arms its socket's key and parks
- * ({@link LoopChannel}); the loop, woken by the kernel, unparks it, which queues its continuation
+ * ({@code LoopChannel}, the session side); the loop, woken by the kernel, unparks it, which queues its continuation
  * here, and runs it right away on the same thread, before it selects again. So a message that arrives costs one
  * {@code epoll_wait} and no hand-off between threads, where the JDK's own scheduler needs its poller
  * thread to wake a carrier thread.
@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class CarrierLoop implements Executor, Runnable {
     private static final Logger log = LoggerFactory.getLogger(CarrierLoop.class);
+
+    /** What a key registered with a loop has attached: told what the key is ready for. */
+    interface Waiting {
+        /** The key is ready for {@code ops} (or cancelled: both read and write). The loop's thread. */
+        void ready(int ops);
+    }
 
     private final Selector selector;
     private final Thread thread;
@@ -122,7 +128,7 @@ final class CarrierLoop implements Executor, Runnable {
         }
     }
 
-    /** Hands each ready key's readiness to its channel, which wakes its waiters (and disarms what it must). */
+    /** Hands each ready key's readiness to its attachment, which wakes its waiters (and disarms what it must). */
     private void wakeReady() {
         Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {
@@ -134,7 +140,7 @@ final class CarrierLoop implements Executor, Runnable {
             } catch (CancelledKeyException e) {
                 ready = SelectionKey.OP_READ | SelectionKey.OP_WRITE;
             }
-            ((LoopChannel) key.attachment()).ready(ready);
+            ((Waiting) key.attachment()).ready(ready);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One thread reads at a time and one writes at a time (the session's reader and the holder of its
  * write lock); any thread may {@link #wakeAll}.
  */
-final class LoopChannel {
+final class LoopChannel implements CarrierLoop.Waiting {
     private final SocketChannel channel;
     private final CarrierLoop loop;
     private final SelectionKey key;
@@ -138,7 +138,8 @@ final class LoopChannel {
      * interest is disarmed before the writer wakes (a socket is writable almost always), and before,
      * since the writer may run on another thread and arm it again at once.
      */
-    void ready(int ops) {
+    @Override
+    public void ready(int ops) {
         if ((ops & SelectionKey.OP_READ) != 0) {
             Thread waiting = reader;
             Runnable resume = parked;

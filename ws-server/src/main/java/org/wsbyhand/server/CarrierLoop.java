@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One platform thread that waits on a selector and is also the carrier of the virtual threads
- * scheduled on it (see {@link CarrierLoops}): the scheduler of those threads is this loop's
+ * scheduled on it (see {@code CarrierLoops}): the scheduler of those threads is this loop's
  * {@link #execute}. A session's thread that finds no bytes to read arms its socket's key and parks
  * ({@code LoopChannel}, the session side); the loop, woken by the kernel, unparks it, which queues its continuation
  * here, and runs it right away on the same thread, before it selects again. So a message that arrives costs one

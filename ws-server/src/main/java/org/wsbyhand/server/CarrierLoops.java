@@ -9,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ final class CarrierLoops {
     private static final Logger log = LoggerFactory.getLogger(CarrierLoops.class);
     /** {@code new ThreadBuilders.VirtualThreadBuilder(Executor)}, or null where it cannot be reached. */
     private static final MethodHandle BUILDER = findBuilder();
-    /** Whether {@link #startJdkPoller} ran in this JVM (guarded by the class). */
+    private static final ReentrantLock JDK_POLLER_LOCK = new ReentrantLock();
+    /** Whether {@link #startJdkPoller} ran in this JVM (guarded by {@link #JDK_POLLER_LOCK}). */
     private static boolean jdkPollerStarted;
 
     private final CarrierLoop[] loops;
@@ -94,10 +96,21 @@ final class CarrierLoops {
      * pollers would run on that loop, and stop with it. So, once per JVM and before any loop runs, a
      * virtual thread of the JDK's scheduler (started from a platform thread) blocks on a pipe.
      */
-    private static synchronized void startJdkPoller() throws IOException {
-        if (jdkPollerStarted) {
-            return;
+    private static void startJdkPoller() throws IOException {
+        // A lock, not synchronized: the wait below must not pin a virtual thread that starts a server.
+        JDK_POLLER_LOCK.lock();
+        try {
+            if (!jdkPollerStarted) {
+                blockOnePipeRead();
+                jdkPollerStarted = true;
+            }
+        } finally {
+            JDK_POLLER_LOCK.unlock();
         }
+    }
+
+    /** Blocks a virtual thread of the JDK's scheduler in a pipe read, then lets it go. */
+    private static void blockOnePipeRead() throws IOException {
         Pipe pipe = Pipe.open();
         try (Pipe.SourceChannel source = pipe.source(); Pipe.SinkChannel sink = pipe.sink()) {
             Thread[] reader = new Thread[1];
@@ -120,7 +133,6 @@ final class CarrierLoops {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        jdkPollerStarted = true;
     }
 
     /** The loop for a new connection: each in turn. */
